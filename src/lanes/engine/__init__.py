@@ -1,0 +1,1 @@
+"""The BPMN execution core: pure functions from (model, state, command) to outcomes."""

@@ -1,0 +1,130 @@
+"""Gateways (BPMN 2.0 §10.6): exclusive, parallel, inclusive and event-based.
+
+A gateway with more than one incoming flow joins: arriving tokens wait with status
+"join" until the gateway fires. The parallel join waits for one token per incoming
+flow; the inclusive join waits only for tokens that can still arrive. Imports bpmn and
+engine modules only (Run only for type checking).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from lanes.bpmn.model import FlowNode
+from lanes.engine.errors import Stuck
+from lanes.engine.state import Execution
+
+if TYPE_CHECKING:
+    from lanes.engine.runtime import Run
+
+
+def exclusive_gateway(run: Run, ex: Execution, node: FlowNode) -> None:
+    """The first flow (document order) whose condition holds, else the default flow."""
+    for flow_id in node.outgoing:
+        if flow_id == node.default_flow:
+            continue
+        flow = run.model.flows[flow_id]
+        if flow.unsupported:
+            raise Stuck(f"{flow.unsupported} (flow '{flow.id}')")
+        if flow.condition is None or run.condition_holds(flow.condition, ex):
+            run.move_along(ex, [flow_id])
+            return
+    if node.default_flow:
+        run.move_along(ex, [node.default_flow])
+        return
+    if not node.outgoing:
+        run.end_token(ex)
+        return
+    raise Stuck(f"no outgoing flow of exclusive gateway '{node.id}' has a condition that holds")
+
+
+def parallel_gateway(run: Run, ex: Execution, node: FlowNode) -> None:
+    if len(node.incoming) > 1:
+        ex["status"] = "join"
+        if len(_arrivals(run, ex)) < len(node.incoming):
+            return
+        ex = _merge(run, ex, node, len(node.incoming))
+    run.move_along(ex, node.outgoing)
+
+
+def inclusive_gateway(run: Run, ex: Execution, node: FlowNode) -> None:
+    if len(node.incoming) > 1:
+        ex["status"] = "join"
+        if not run.inclusive_join_ready(ex):
+            return  # Run settles waiting inclusive joins once the agenda is empty
+        ex = _merge(run, ex, node, None)
+    _inclusive_fork(run, ex, node)
+
+
+def fire_join(run: Run, ex: Execution, node: FlowNode) -> None:
+    """Fire a waiting inclusive join whose other tokens can no longer arrive."""
+    ex = _merge(run, ex, node, None)
+    _inclusive_fork(run, ex, node)
+
+
+def _inclusive_fork(run: Run, ex: Execution, node: FlowNode) -> None:
+    chosen = []
+    for flow_id in node.outgoing:
+        if flow_id == node.default_flow:
+            continue
+        flow = run.model.flows[flow_id]
+        if flow.unsupported:
+            raise Stuck(f"{flow.unsupported} (flow '{flow.id}')")
+        if flow.condition is None or run.condition_holds(flow.condition, ex):
+            chosen.append(flow_id)
+    if not chosen and node.default_flow:
+        chosen.append(node.default_flow)
+    if node.outgoing and not chosen:
+        raise Stuck(f"no outgoing flow of inclusive gateway '{node.id}' has a condition that holds")
+    run.move_along(ex, chosen)
+
+
+def event_based_gateway(run: Run, ex: Execution, node: FlowNode) -> None:
+    """Wait for whichever following event comes first (BPMN 2.0 §10.6.6)."""
+    ex["status"] = "wait"
+    for flow_id in node.outgoing:
+        target = run.nodes[run.model.flows[flow_id].target]
+        if target.kind == "receiveTask" and target.event is None:
+            raise Stuck(f"receive task '{target.id}' after event-based gateway needs a message")
+        run.open_event_wait(ex, target)
+
+
+def _arrivals(run: Run, ex: Execution) -> list[Execution]:
+    parent, gateway = ex["parent"], ex["node"]
+    return [
+        e for e in run.ex.values()
+        if e["parent"] == parent and e["node"] == gateway and e["status"] == "join"
+    ]
+
+
+def _merge(run: Run, ex: Execution, node: FlowNode, count: int | None) -> Execution:
+    """Consume the waiting arrivals (one per incoming flow where possible) into ex.
+
+    The consumed arrivals are kept in ex["undo"] so withdrawing one completion can put
+    the others back where they waited.
+    """
+    arrivals = _arrivals(run, ex)
+    if count is not None:
+        by_flow: dict[str | None, Execution] = {}
+        rest: list[Execution] = []
+        for e in [ex, *[a for a in arrivals if a is not ex]]:
+            if e.get("flow") not in by_flow:
+                by_flow[e.get("flow")] = e
+            else:
+                rest.append(e)
+        arrivals = (list(by_flow.values()) + rest)[:count]
+    sources: list[str] = []
+    undo: list[Execution] = []
+    for arrival in arrivals:
+        sources.extend(arrival.get("src", ()))
+        undo.append(run.snapshot(arrival))
+        if arrival is not ex:
+            del run.ex[arrival["id"]]
+    ex["status"] = "wait"
+    ex.pop("undo", None)
+    if sources:
+        ex["src"] = sorted(set(sources))
+        ex["undo"] = undo
+    else:
+        ex.pop("src", None)
+    return ex
