@@ -24,8 +24,17 @@ from lanes.engine.handle import handle
 from lanes.engine.state import State, new_state
 from lanes.engine.timers import first_due, from_iso, next_due
 
-__all__ = ["BpmnError", "Engine", "EngineError", "ExternalTask", "Incident", "Instance",
-           "InvalidMove", "Task", "TaskNotFound"]
+__all__ = [
+    "BpmnError",
+    "Engine",
+    "EngineError",
+    "ExternalTask",
+    "Incident",
+    "Instance",
+    "InvalidMove",
+    "Task",
+    "TaskNotFound",
+]
 
 Clock = Callable[[], datetime]
 
@@ -120,8 +129,9 @@ class Engine:
                     assert start.event.timer is not None and start.event.timer_kind is not None
                     value = start.event.timer.evaluate({}, now)
                     schedule = first_due(start.event.timer_kind, value, now)
-                    self._start_timers.append({"key": key, "node": start.id,
-                                               "due": schedule.due, "schedule": schedule})
+                    self._start_timers.append(
+                        {"key": key, "node": start.id, "due": schedule.due, "schedule": schedule}
+                    )
         return list(definitions.processes)
 
     def model(self, key: str) -> ProcessModel:
@@ -132,8 +142,14 @@ class Engine:
 
     # -- instances ------------------------------------------------------------------------
 
-    def start(self, key: str, variables: dict[str, Any] | None = None, user: str | None = None,
-              business_key: str | None = None, start_node: str | None = None) -> Instance:
+    def start(
+        self,
+        key: str,
+        variables: dict[str, Any] | None = None,
+        user: str | None = None,
+        business_key: str | None = None,
+        start_node: str | None = None,
+    ) -> Instance:
         inst = self._create(key, business_key)
         command = cmd.StartInstance(dict(variables or {}), user, business_key, start_node)
         self._run(lambda: inst._apply(command))
@@ -147,11 +163,16 @@ class Engine:
         self._instances[instance_id] = inst
         return inst
 
-    def start_by_message(self, name: str, variables: dict[str, Any] | None = None,
-                         business_key: str | None = None) -> Instance:
+    def start_by_message(
+        self, name: str, variables: dict[str, Any] | None = None, business_key: str | None = None
+    ) -> Instance:
         for key, model in self._models.items():
             for start in model.start_events():
-                if start.event is not None and start.event.kind == "message" and start.event.ref == name:
+                if (
+                    start.event is not None
+                    and start.event.kind == "message"
+                    and start.event.ref == name
+                ):
                     return self.start(key, variables, None, business_key, start.id)
         raise EngineError(f"no deployed process starts on message '{name}'")
 
@@ -185,16 +206,23 @@ class Engine:
                 inst._apply(cmd.SendSignal(name, variables))
         for key, model in list(self._models.items()):
             for start in model.start_events():
-                if start.event is not None and start.event.kind == "signal" and start.event.ref == name:
+                if (
+                    start.event is not None
+                    and start.event.kind == "signal"
+                    and start.event.ref == name
+                ):
                     self.start(key, variables, None, None, start.id)
 
-    def correlate_message(self, name: str, variables: dict[str, Any] | None = None,
-                          business_key: str | None = None) -> Instance:
+    def correlate_message(
+        self, name: str, variables: dict[str, Any] | None = None, business_key: str | None = None
+    ) -> Instance:
         """Deliver a message to the instance waiting for it, or start a process on it."""
         for inst in self._instances.values():
             if inst.ended or (business_key is not None and inst.business_key != business_key):
                 continue
-            if any(s["kind"] == "message" and s["name"] == name for s in inst.state["subs"].values()):
+            if any(
+                s["kind"] == "message" and s["name"] == name for s in inst.state["subs"].values()
+            ):
                 inst.trigger_message(name, variables)
                 return inst
         return self.start_by_message(name, variables, business_key)
@@ -223,19 +251,27 @@ class Engine:
             self._busy = False
 
     def _after(self, inst: Instance, events: Iterable[ev.Event]) -> None:
+        """Queue what an instance's events set off elsewhere: children, signals, async jobs."""
         for event in events:
-            if isinstance(event, ev.CallActivityStarted):
-                self._pending.append(lambda e=event: self._start_child(inst.id, e))
-            elif isinstance(event, ev.CallActivityCancelled):
-                self._pending.append(lambda e=event: self._cancel_child(inst.id, e.execution_id))
-            elif isinstance(event, ev.SignalThrown):
-                self._pending.append(lambda e=event: self._broadcast(e.name, {}))
-            elif isinstance(event, ev.JobScheduled) and event.kind == "async":
-                self._pending.append(lambda e=event: inst._apply(cmd.FireJob(e.job_id)))
-            elif isinstance(event, ev.ErrorNotCaught):
-                self._pending.append(lambda e=event: self._error_to_parent(inst, e.code))
-            elif isinstance(event, ev.InstanceEnded) and event.state == "completed":
-                self._pending.append(lambda: self._child_ended(inst))
+            action = self._reaction(inst, event)
+            if action is not None:
+                self._pending.append(action)
+
+    def _reaction(self, inst: Instance, event: ev.Event) -> Callable[[], None] | None:
+        match event:
+            case ev.CallActivityStarted():
+                return lambda: self._start_child(inst.id, event)
+            case ev.CallActivityCancelled(execution_id=execution_id):
+                return lambda: self._cancel_child(inst.id, execution_id)
+            case ev.SignalThrown(name=name):
+                return lambda: self._broadcast(name, {})
+            case ev.JobScheduled(kind="async", job_id=job_id):
+                return lambda: inst._apply(cmd.FireJob(job_id))
+            case ev.ErrorNotCaught(code=code):
+                return lambda: self._error_to_parent(inst, code)
+            case ev.InstanceEnded(state="completed"):
+                return lambda: self._child_ended(inst)
+        return None
 
     def _start_child(self, parent_id: str, event: ev.CallActivityStarted) -> None:
         child = self._create(event.called_element, event.business_key)
@@ -316,15 +352,29 @@ class Instance:
 
     @property
     def incidents(self) -> list[Incident]:
-        return [Incident(i["id"], i["node"], i["message"]) for i in self.state["incidents"].values()]
+        return [
+            Incident(i["id"], i["node"], i["message"]) for i in self.state["incidents"].values()
+        ]
 
     def tasks(self) -> list[Task]:
         found = []
         for t in self.state["tasks"].values():
             local = self.state["ex"].get(t["ex"], {}).get("vars", {})
-            found.append(Task(t["id"], t["node"], t["name"], t["assignee"], t["owner"],
-                              tuple(t["users"]), tuple(t["groups"]), t["form"], t["due"],
-                              t["priority"], dict(local)))
+            found.append(
+                Task(
+                    t["id"],
+                    t["node"],
+                    t["name"],
+                    t["assignee"],
+                    t["owner"],
+                    tuple(t["users"]),
+                    tuple(t["groups"]),
+                    t["form"],
+                    t["due"],
+                    t["priority"],
+                    dict(local),
+                )
+            )
         return found
 
     def external_tasks(self) -> list[ExternalTask]:
@@ -332,7 +382,8 @@ class Instance:
 
     def active_nodes(self) -> list[str]:
         return sorted(
-            e["node"] for e in self.state["ex"].values()
+            e["node"]
+            for e in self.state["ex"].values()
             if e["node"] is not None and e["status"] in ("wait", "join", "incident")
         )
 
@@ -344,8 +395,9 @@ class Instance:
 
     # -- driving ------------------------------------------------------------------------------
 
-    def complete(self, task_id: str, variables: dict[str, Any] | None = None,
-                 user: str | None = None) -> None:
+    def complete(
+        self, task_id: str, variables: dict[str, Any] | None = None, user: str | None = None
+    ) -> None:
         self._do(cmd.CompleteTask(task_id, dict(variables or {}), user))
 
     def claim(self, task_id: str, user: str) -> None:
@@ -384,7 +436,9 @@ class Instance:
     def escalate(self, task_id: str, code: str) -> None:
         self._do(cmd.Escalate(task_id, code))
 
-    def complete_external(self, external_task_id: str, variables: dict[str, Any] | None = None) -> None:
+    def complete_external(
+        self, external_task_id: str, variables: dict[str, Any] | None = None
+    ) -> None:
         self._do(cmd.CompleteExternalTask(external_task_id, dict(variables or {})))
 
     def retry(self, incident_id: str) -> None:
@@ -399,8 +453,9 @@ class Instance:
     def withdraw(self, task_id: str, user: str | None = None) -> None:
         self._do(cmd.Withdraw(task_id, user))
 
-    def add_instance(self, task_id: str, variables: dict[str, Any] | None = None,
-                     element: Any = None) -> None:
+    def add_instance(
+        self, task_id: str, variables: dict[str, Any] | None = None, element: Any = None
+    ) -> None:
         self._do(cmd.AddInstance(task_id, dict(variables or {}), element))
 
     def remove_instance(self, task_id: str) -> None:

@@ -16,13 +16,35 @@ from lanes.expr import Expression
 
 TimerKind = Literal["date", "duration", "cycle"]
 
-EVENT_KINDS = frozenset({"startEvent", "endEvent", "intermediateCatchEvent",
-                         "intermediateThrowEvent", "boundaryEvent"})
-GATEWAY_KINDS = frozenset({"exclusiveGateway", "parallelGateway", "inclusiveGateway",
-                           "eventBasedGateway", "complexGateway"})
+EVENT_KINDS = frozenset(
+    {"startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent"}
+)
+GATEWAY_KINDS = frozenset(
+    {
+        "exclusiveGateway",
+        "parallelGateway",
+        "inclusiveGateway",
+        "eventBasedGateway",
+        "complexGateway",
+    }
+)
 SCOPE_KINDS = frozenset({"subProcess", "transaction", "adHocSubProcess"})
-ACTIVITY_KINDS = frozenset({"task", "userTask", "manualTask", "receiveTask", "serviceTask",
-                            "sendTask", "businessRuleTask", "scriptTask", "callActivity"}) | SCOPE_KINDS
+ACTIVITY_KINDS = (
+    frozenset(
+        {
+            "task",
+            "userTask",
+            "manualTask",
+            "receiveTask",
+            "serviceTask",
+            "sendTask",
+            "businessRuleTask",
+            "scriptTask",
+            "callActivity",
+        }
+    )
+    | SCOPE_KINDS
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,7 +188,9 @@ class ProcessModel:
 
     def start_events(self) -> list[FlowNode]:
         """Process-level start events, in document order."""
-        return [self.nodes[n] for n in self.scopes[None].nodes if self.nodes[n].kind == "startEvent"]
+        return [
+            self.nodes[n] for n in self.scopes[None].nodes if self.nodes[n].kind == "startEvent"
+        ]
 
 
 @dataclass(frozen=True, slots=True)

@@ -246,8 +246,9 @@ class _Reader:
             element_variable = item.get("name") or item.get("id")
         completion = _text(el.find(f"{_B}completionCondition"))
         if not cardinality and not collection:
-            self.error("a multi-instance activity needs loopCardinality or a collection",
-                       node_id, line)
+            self.error(
+                "a multi-instance activity needs loopCardinality or a collection", node_id, line
+            )
         return MultiInstance(
             sequential=el.get("isSequential", "false").strip().lower() == "true",
             cardinality=self.expr(cardinality, node_id, line, "loopCardinality")
@@ -332,8 +333,11 @@ class _Reader:
             self.unsupported(kw, f"{kind} event definitions are not run by lanes")
 
     def timer_definition(self, d: etree._Element, node_id: str) -> EventDefinition | None:
-        for tag, timer_kind in (("timeDate", "date"), ("timeDuration", "duration"),
-                                ("timeCycle", "cycle")):
+        for tag, timer_kind in (
+            ("timeDate", "date"),
+            ("timeDuration", "duration"),
+            ("timeCycle", "cycle"),
+        ):
             text = _text(d.find(f"{_B}{tag}"))
             if text:
                 kind: TimerKind = timer_kind  # type: ignore[assignment]
@@ -490,8 +494,9 @@ def _call_activity(reader: _Reader, el: etree._Element, kw: dict[str, Any]) -> N
 def _sub_process(reader: _Reader, el: etree._Element, kw: dict[str, Any]) -> None:
     kw["triggered_by_event"] = el.get("triggeredByEvent", "false").strip().lower() == "true"
     if kw["kind"] == "transaction":
-        reader.warn("a transaction runs as a plain subprocess (no compensation)", kw["id"],
-                    kw["line"])
+        reader.warn(
+            "a transaction runs as a plain subprocess (no compensation)", kw["id"], kw["line"]
+        )
 
 
 BUILDERS: dict[str, Builder] = {
@@ -566,9 +571,7 @@ def _assemble(
             id=scope_id,
             nodes=members,
             starts=tuple(
-                n
-                for n in members
-                if nodes[n].kind == "startEvent" and not nodes[n].incoming
+                n for n in members if nodes[n].kind == "startEvent" and not nodes[n].incoming
             ),
             event_subprocesses=tuple(
                 n for n in members if nodes[n].is_scope and nodes[n].triggered_by_event
@@ -618,4 +621,3 @@ def _as_expression(collection: str) -> str:
     """flowable:collection="userList" names a variable; "${list}" is an expression."""
     text = collection.strip()
     return "${" + text + "}" if _VARIABLE_NAME.match(text) else text
-

@@ -21,16 +21,25 @@ def validate_process(process: ProcessModel) -> list[Problem]:
     for flow in process.flows.values():
         for end, ref in (("source", flow.source), ("target", flow.target)):
             if ref not in process.nodes:
-                error(f"sequence flow {end} '{ref}' is not a flow node of process "
-                      f"'{process.id}'", flow.id, flow.line)
+                error(
+                    f"sequence flow {end} '{ref}' is not a flow node of process '{process.id}'",
+                    flow.id,
+                    flow.line,
+                )
     for node in process.nodes.values():
         if node.default_flow and node.default_flow not in node.outgoing:
-            error(f"default flow '{node.default_flow}' is not an outgoing flow of the node",
-                  node.id, node.line)
+            error(
+                f"default flow '{node.default_flow}' is not an outgoing flow of the node",
+                node.id,
+                node.line,
+            )
         if node.kind == "boundaryEvent":
             if node.attached_to not in process.nodes:
-                error(f"boundary event is attached to unknown activity '{node.attached_to}'",
-                      node.id, node.line)
+                error(
+                    f"boundary event is attached to unknown activity '{node.attached_to}'",
+                    node.id,
+                    node.line,
+                )
             if node.event is None and node.unsupported is None:
                 error("a boundary event needs an event definition", node.id, node.line)
         if node.is_scope and not node.unsupported:
@@ -38,20 +47,23 @@ def validate_process(process: ProcessModel) -> list[Problem]:
             if node.triggered_by_event:
                 starts = [n for n in scope.nodes if process.nodes[n].kind == "startEvent"]
                 if len(starts) != 1 or process.nodes[starts[0]].event is None:
-                    error("an event subprocess needs exactly one start event with a trigger",
-                          node.id, node.line)
+                    error(
+                        "an event subprocess needs exactly one start event with a trigger",
+                        node.id,
+                        node.line,
+                    )
             elif scope.nodes and not _none_starts(process, node.id):
                 error("a subprocess needs a none start event", node.id, node.line)
-    starts = process.start_events()
     if process.nodes and not any(
-        (s.event.kind if s.event else None) in _TRIGGERED_STARTS for s in starts
+        (s.event.kind if s.event else None) in _TRIGGERED_STARTS for s in process.start_events()
     ):
-        error(f"process '{process.id}' has no none, message, timer or signal start event",
-              process.id, process.line)
+        error(
+            f"process '{process.id}' has no none, message, timer or signal start event",
+            process.id,
+            process.line,
+        )
     return problems
 
 
 def _none_starts(process: ProcessModel, scope_id: str) -> list[str]:
-    return [
-        n for n in process.scopes[scope_id].starts if process.nodes[n].event is None
-    ]
+    return [n for n in process.scopes[scope_id].starts if process.nodes[n].event is None]

@@ -23,7 +23,7 @@ VENDOR_NS = (
 def vendor_attr(element: etree._Element, name: str) -> str | None:
     """The value of `name` in any vendor namespace, the first one found."""
     for ns in VENDOR_NS:
-        value = element.get(f"{{{ns}}}{name}")
+        value: str | None = element.get(f"{{{ns}}}{name}")
         if value is not None:
             return value
     return None

@@ -49,15 +49,38 @@ def user_task(run: Run, ex: Execution, node: FlowNode) -> None:
             raise Stuck(f"priority of '{node.id}' gave {value!r}, not a number") from None
     task_id = run.ctx.new_id()
     run.state["tasks"][task_id] = {
-        "id": task_id, "node": node.id, "ex": ex["id"], "name": node.name,
-        "assignee": assignee, "owner": None, "users": users, "groups": groups,
-        "form": spec.form_key, "due": due, "priority": priority, "created": run.at,
-        "claimed": False, "delegation": None,
+        "id": task_id,
+        "node": node.id,
+        "ex": ex["id"],
+        "name": node.name,
+        "assignee": assignee,
+        "owner": None,
+        "users": users,
+        "groups": groups,
+        "form": spec.form_key,
+        "due": due,
+        "priority": priority,
+        "created": run.at,
+        "claimed": False,
+        "delegation": None,
     }
     ex["task"] = task_id
     ex["status"] = "wait"
-    run.emit(ev.TaskCreated(task_id, node.id, ex["id"], node.name, assignee, tuple(users),
-                            tuple(groups), spec.form_key, due, priority, run.at))
+    run.emit(
+        ev.TaskCreated(
+            task_id,
+            node.id,
+            ex["id"],
+            node.name,
+            assignee,
+            tuple(users),
+            tuple(groups),
+            spec.form_key,
+            due,
+            priority,
+            run.at,
+        )
+    )
 
 
 def receive_task(run: Run, ex: Execution, node: FlowNode) -> None:
@@ -74,8 +97,12 @@ def external_task(run: Run, ex: Execution, node: FlowNode) -> None:
     service = node.service
     assert service is not None
     ext_id = run.ctx.new_id()
-    run.state["ext"][ext_id] = {"id": ext_id, "ex": ex["id"], "node": node.id,
-                                "topic": service.topic}
+    run.state["ext"][ext_id] = {
+        "id": ext_id,
+        "ex": ex["id"],
+        "node": node.id,
+        "topic": service.topic,
+    }
     ex["ext"] = ext_id
     ex["status"] = "wait"
     run.emit(ev.ExternalTaskCreated(ext_id, service.topic, node.id, ex["id"], run.at))
@@ -120,7 +147,9 @@ def call_activity(run: Run, ex: Execution, node: FlowNode) -> None:
     run.emit(ev.CallActivityStarted(ex["id"], node.id, called, dict(passed), business_key))
 
 
-def map_call_outputs(run: Run, ex: Execution, node: FlowNode, child_vars: dict[str, Any]) -> dict[str, Any]:
+def map_call_outputs(
+    run: Run, ex: Execution, node: FlowNode, child_vars: dict[str, Any]
+) -> dict[str, Any]:
     """The variables a finished called process hands back to the caller."""
     call = node.call
     assert call is not None
@@ -131,7 +160,7 @@ def map_call_outputs(run: Run, ex: Execution, node: FlowNode, child_vars: dict[s
         elif mapping.source_expression is not None and mapping.target:
             try:
                 result[mapping.target] = mapping.source_expression.evaluate(child_vars, run.ctx.now)
-            except Exception as exc:  # noqa: BLE001 - any failure becomes an incident
+            except Exception as exc:
                 raise Stuck(f"out mapping of '{node.id}': {exc}") from None
         elif mapping.source and mapping.target:
             result[mapping.target] = child_vars.get(mapping.source)
@@ -163,8 +192,9 @@ def _due(value: Any, run: Run) -> str | None:
     if isinstance(value, datetime):
         return to_iso(value)
     text = str(value).strip()
-    kind = "duration" if text.startswith("P") else "date"
     try:
-        return to_iso(first_due(kind, text, run.ctx.now).due)
+        if text.startswith("P"):
+            return to_iso(first_due("duration", text, run.ctx.now).due)
+        return to_iso(first_due("date", text, run.ctx.now).due)
     except TimerError as exc:
         raise Stuck(f"dueDate: {exc}") from None

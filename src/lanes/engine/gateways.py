@@ -92,7 +92,8 @@ def event_based_gateway(run: Run, ex: Execution, node: FlowNode) -> None:
 def _arrivals(run: Run, ex: Execution) -> list[Execution]:
     parent, gateway = ex["parent"], ex["node"]
     return [
-        e for e in run.ex.values()
+        e
+        for e in run.ex.values()
         if e["parent"] == parent and e["node"] == gateway and e["status"] == "join"
     ]
 

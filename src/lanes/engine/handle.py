@@ -67,7 +67,9 @@ def _start(run: Run, c: cmd.StartInstance) -> None:
     variables = dict(c.variables)
     if start.initiator:
         variables[start.initiator] = c.user
-    run.emit(ev.InstanceStarted(run.state["id"], model.id, c.business_key, c.user, start.id, run.at))
+    run.emit(
+        ev.InstanceStarted(run.state["id"], model.id, c.business_key, c.user, start.id, run.at)
+    )
     run.set_variables(root, variables)
     try:
         run.start_scope(root, None, start_node=start.id)
@@ -101,7 +103,9 @@ def _complete(run: Run, c: cmd.CompleteTask) -> None:
 
 def _remember_for_withdraw(run: Run, task: dict[str, Any], ex: Execution, user: str | None) -> None:
     record: dict[str, Any] = {
-        "node": task["node"], "parent": ex["parent"], "user": user,
+        "node": task["node"],
+        "parent": ex["parent"],
+        "user": user,
         "assignee": task["assignee"] or user,
     }
     if ex.get("inst"):
@@ -137,8 +141,9 @@ def _delegate(run: Run, c: cmd.DelegateTask) -> None:
     task, ex = _task(run, c.task_id)
     run.touch(ex)
     owner = task["owner"] or task["assignee"] or c.user
-    _update_task(run, task, {"owner": owner, "assignee": c.delegate, "delegation": "pending"},
-                 c.user)
+    _update_task(
+        run, task, {"owner": owner, "assignee": c.delegate, "delegation": "pending"}, c.user
+    )
 
 
 def _resolve(run: Run, c: cmd.ResolveTask) -> None:
@@ -196,9 +201,13 @@ def _fire_job(run: Run, c: cmd.FireJob) -> None:
 
 def _trigger(run: Run, c: cmd.Trigger) -> None:
     waiting = [
-        e for e in run.ex.values()
-        if e["node"] == c.node_id and e["status"] == "wait" and not e.get("task")
-        and not e.get("ext") and not e.get("call")
+        e
+        for e in run.ex.values()
+        if e["node"] == c.node_id
+        and e["status"] == "wait"
+        and not e.get("task")
+        and not e.get("ext")
+        and not e.get("call")
         and (c.execution_id is None or e["id"] == c.execution_id)
     ]
     if not waiting:
@@ -222,14 +231,17 @@ def _execution_of(run: Run, target_id: str) -> Execution:
         return run.ex[ext["ex"]]
     if target_id in run.ex:
         return run.ex[target_id]
-    raise TaskNotFound(f"no open task or execution {target_id} in process instance {run.state['id']}")
+    raise TaskNotFound(
+        f"no open task or execution {target_id} in process instance {run.state['id']}"
+    )
 
 
 def _throw_error(run: Run, c: cmd.ThrowError) -> None:
     ex = _execution_of(run, c.target_id)
     if find_catcher(run, ex, "error", c.code) is None:
-        raise EngineError(f"no boundary event or event subprocess catches error '{c.code}' "
-                          f"at '{ex['node']}'")
+        raise EngineError(
+            f"no boundary event or event subprocess catches error '{c.code}' at '{ex['node']}'"
+        )
     run.set_variables(ex, c.variables)
     _end_work_item(run, ex, "error")
     throw(run, ex, "error", c.code)
@@ -238,8 +250,9 @@ def _throw_error(run: Run, c: cmd.ThrowError) -> None:
 def _escalate(run: Run, c: cmd.Escalate) -> None:
     ex = _execution_of(run, c.target_id)
     if find_catcher(run, ex, "escalation", c.code) is None:
-        raise EngineError(f"no boundary event or event subprocess catches escalation "
-                          f"'{c.code}' at '{ex['node']}'")
+        raise EngineError(
+            f"no boundary event or event subprocess catches escalation '{c.code}' at '{ex['node']}'"
+        )
     throw(run, ex, "escalation", c.code)
 
 

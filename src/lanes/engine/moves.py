@@ -33,7 +33,11 @@ def _target(run: Run, node_id: str) -> FlowNode:
     node = run.model.nodes.get(node_id)
     if node is None:
         raise InvalidMove(f"'{node_id}' is not a node of process '{run.model.id}'")
-    if node.kind in ("boundaryEvent", "startEvent") and node.scope is None and node.kind == "startEvent":
+    if (
+        node.kind in ("boundaryEvent", "startEvent")
+        and node.scope is None
+        and node.kind == "startEvent"
+    ):
         raise InvalidMove(f"cannot move a token to the start event '{node_id}'")
     return node
 
@@ -46,7 +50,11 @@ def _activity_position(run: Run, ex: Execution) -> Execution:
 def _scope_for(run: Run, scope_id: str | None, near: Execution) -> Execution | None:
     """The active execution of scope `scope_id` enclosing `near`, if any."""
     for e in run.ancestors(near):
-        if e["status"] == "scope" and e["node"] == scope_id and (scope_id is not None or e["parent"] is None):
+        if (
+            e["status"] == "scope"
+            and e["node"] == scope_id
+            and (scope_id is not None or e["parent"] is None)
+        ):
             return e
     if scope_id is None:
         return run.root
@@ -101,8 +109,11 @@ def jump(run: Run, c: cmd.Jump) -> None:
     elif c.source_id in run.ex and run.ex[c.source_id]["parent"] is not None:
         sources = [_activity_position(run, run.ex[c.source_id])]
     else:
-        sources = [e for e in run.ex.values()
-                   if e["node"] == c.source_id and e["status"] != "scope" and not e.get("inst")]
+        sources = [
+            e
+            for e in run.ex.values()
+            if e["node"] == c.source_id and e["status"] != "scope" and not e.get("inst")
+        ]
         sources += [e for e in run.ex.values() if e["node"] == c.source_id and e["status"] == "mi"]
         if not sources:
             raise InvalidMove(f"no token is at '{c.source_id}' to jump from")
@@ -120,12 +131,14 @@ def return_to(run: Run, c: cmd.ReturnTo) -> None:
     ex = _task_execution(run, c.task_id)
     target = _target(run, c.target_node)
     if target.id not in run.state["visited"]:
-        raise InvalidMove(f"'{target.id}' has not been reached in this case, so it cannot be "
-                          "returned to")
+        raise InvalidMove(
+            f"'{target.id}' has not been reached in this case, so it cannot be returned to"
+        )
     scope = _scope_for(run, target.scope, ex)
     if scope is None:
-        raise InvalidMove(f"'{target.id}' lies in subprocess '{target.scope}', which is no "
-                          "longer active")
+        raise InvalidMove(
+            f"'{target.id}' lies in subprocess '{target.scope}', which is no longer active"
+        )
     downstream = reachable_from(run.model, target.id) | {target.id}
     current = run.position_in(ex, scope)
     for child in run.children(scope):
@@ -140,11 +153,14 @@ def withdraw(run: Run, c: cmd.Withdraw) -> None:
     """Re-open a completed task while what followed it is untouched (撤回)."""
     record = run.state["done"].get(c.task_id)
     if record is None:
-        raise InvalidMove(f"task {c.task_id} cannot be withdrawn: it is not a recent completion "
-                          "of this case, or what followed it was already worked on")
+        raise InvalidMove(
+            f"task {c.task_id} cannot be withdrawn: it is not a recent completion "
+            "of this case, or what followed it was already worked on"
+        )
     if c.user is not None and record["user"] not in (None, c.user):
-        raise InvalidMove(f"task {c.task_id} was completed by {record['user']}; only they can "
-                          "withdraw it")
+        raise InvalidMove(
+            f"task {c.task_id} was completed by {record['user']}; only they can withdraw it"
+        )
     products = [e for e in run.ex.values() if c.task_id in e.get("src", ())]
     for product in products:
         _check_untouched(run, product, c.task_id)
@@ -170,14 +186,20 @@ def withdraw(run: Run, c: cmd.Withdraw) -> None:
     if "mi" in record:
         body = run.ex.get(record["mi"])
         if body is None:
-            raise InvalidMove(f"task {c.task_id} cannot be withdrawn: its multi-instance "
-                              "activity has ended")
+            raise InvalidMove(
+                f"task {c.task_id} cannot be withdrawn: its multi-instance activity has ended"
+            )
         counters = body["vars"]
         counters[COMPLETED] -= 1
         counters[ACTIVE] += 1
-        instance = run.new_exec(body, node.id, inst=True, vars=dict(record["vars"]),
-                                assignee=record["assignee"],
-                                status="scope" if node.is_scope else "wait")
+        instance = run.new_exec(
+            body,
+            node.id,
+            inst=True,
+            vars=dict(record["vars"]),
+            assignee=record["assignee"],
+            status="scope" if node.is_scope else "wait",
+        )
         if node.loop is not None and node.loop.sequential:
             counters[ACTIVE] = 1
         run.enter(instance)
@@ -189,12 +211,16 @@ def withdraw(run: Run, c: cmd.Withdraw) -> None:
 def _check_untouched(run: Run, product: Execution, task_id: str) -> None:
     for e in [product, *_descendants(run, product)]:
         if e.get("call") or e.get("ext"):
-            raise InvalidMove(f"task {task_id} cannot be withdrawn: the work that followed it "
-                              "has started elsewhere")
+            raise InvalidMove(
+                f"task {task_id} cannot be withdrawn: the work that followed it "
+                "has started elsewhere"
+            )
         open_task = run.state["tasks"].get(e.get("task", ""))
         if open_task is not None and (open_task["claimed"] or open_task["delegation"]):
-            raise InvalidMove(f"task {task_id} cannot be withdrawn: the next task "
-                              f"'{open_task['node']}' was already claimed or delegated")
+            raise InvalidMove(
+                f"task {task_id} cannot be withdrawn: the next task "
+                f"'{open_task['node']}' was already claimed or delegated"
+            )
 
 
 def _descendants(run: Run, ex: Execution) -> list[Execution]:
@@ -212,7 +238,7 @@ def _restore(run: Run, record: Execution, withdrawn: str) -> None:
     record = dict(record)
     record.pop("task", None)
     run.ex[record["id"]] = record
-    if record["status"] == "wait" and not record.get("inst") is False:
+    if record["status"] == "wait" and record.get("inst") is not False:
         if record.get("inst"):
             run.enter(record)
 

@@ -50,7 +50,9 @@ def start_multi_instance(run: Run, body: Execution, node: FlowNode) -> None:
         run.enter(new_instance(run, body, node, index))
 
 
-def new_instance(run: Run, body: Execution, node: FlowNode, index: int, element: Any = None) -> Execution:
+def new_instance(
+    run: Run, body: Execution, node: FlowNode, index: int, element: Any = None
+) -> Execution:
     loop = node.loop
     assert loop is not None
     local: dict[str, Any] = {loop.loop_counter_variable: index}

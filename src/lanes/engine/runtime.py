@@ -86,7 +86,7 @@ class Run:
 
     def variables(self, ex: Execution) -> Mapping[str, Any]:
         """The variables visible from ex: its own, then each enclosing scope's."""
-        chain = [v for e in self.ancestors(ex) if (v := e.get("vars"))]
+        chain: list[dict[str, Any]] = [v for e in self.ancestors(ex) if (v := e.get("vars"))]
         if not chain:
             root_vars: dict[str, Any] = self.root["vars"]
             return root_vars
@@ -94,7 +94,9 @@ class Run:
             return chain[0]
         return ChainMap(*chain)
 
-    def set_variables(self, ex: Execution, variables: Mapping[str, Any], local: bool = False) -> None:
+    def set_variables(
+        self, ex: Execution, variables: Mapping[str, Any], local: bool = False
+    ) -> None:
         """Set each variable where it already lives locally, else on the instance."""
         if not variables:
             return
@@ -259,7 +261,9 @@ class Run:
         else:
             self.leave(scope)
 
-    def end_instance(self, state: str, reason: str | None = None, end_node: str | None = None) -> None:
+    def end_instance(
+        self, state: str, reason: str | None = None, end_node: str | None = None
+    ) -> None:
         root = self.root
         for child in self.children(root):
             self.cancel(child, reason or "ended")
@@ -286,7 +290,9 @@ class Run:
             self.emit(ev.ExternalTaskEnded(ext_id, "cancelled"))
         if ex.get("call"):
             self.emit(ev.CallActivityCancelled(ex["id"], ex["node"]))
-        for incident_id in [i for i, inc in self.state["incidents"].items() if inc["ex"] == ex["id"]]:
+        for incident_id in [
+            i for i, inc in self.state["incidents"].items() if inc["ex"] == ex["id"]
+        ]:
             del self.state["incidents"][incident_id]
             self.emit(ev.IncidentResolved(incident_id))
         if ex["node"] is not None and ex["parent"] is not None:
@@ -306,7 +312,10 @@ class Run:
         ex["status"] = "incident"
         incident_id = self.ctx.new_id()
         self.state["incidents"][incident_id] = {
-            "id": incident_id, "ex": ex["id"], "node": ex["node"], "message": message,
+            "id": incident_id,
+            "ex": ex["id"],
+            "node": ex["node"],
+            "message": message,
             "at": self.at,
         }
         self.emit(ev.Incident(incident_id, ex["node"] or "", ex["id"], message, self.at))
@@ -315,8 +324,13 @@ class Run:
 
     def open_subscription(self, ex: Execution, node: FlowNode, kind: str, name: str | None) -> str:
         sub_id = self.ctx.new_id()
-        self.state["subs"][sub_id] = {"id": sub_id, "kind": kind, "ex": ex["id"], "node": node.id,
-                                      "name": name}
+        self.state["subs"][sub_id] = {
+            "id": sub_id,
+            "kind": kind,
+            "ex": ex["id"],
+            "node": node.id,
+            "name": name,
+        }
         self.emit(ev.SubscriptionOpened(sub_id, kind, name, node.id, ex["id"]))
         return sub_id
 
@@ -369,7 +383,9 @@ class Run:
 
     # -- scopes ----------------------------------------------------------------------------
 
-    def start_scope(self, scope: Execution, scope_id: str | None, start_node: str | None = None) -> None:
+    def start_scope(
+        self, scope: Execution, scope_id: str | None, start_node: str | None = None
+    ) -> None:
         """Open a scope's event-subprocess triggers and put a token on its start event."""
         model_scope = self.model.scopes[scope_id]
         for esp_id in model_scope.event_subprocesses:
@@ -402,7 +418,8 @@ class Run:
 
     def _settle_inclusive_joins(self) -> bool:
         waiting = [
-            e for e in self.ex.values()
+            e
+            for e in self.ex.values()
             if e["status"] == "join" and self.nodes[e["node"]].kind == "inclusiveGateway"
         ]
         for ex in waiting:

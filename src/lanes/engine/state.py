@@ -30,8 +30,13 @@ Execution = dict[str, Any]
 
 
 def new_state(instance_id: str, process_id: str, business_key: str | None) -> State:
-    root: Execution = {"id": instance_id, "parent": None, "node": None, "status": "scope",
-                       "vars": {}}
+    root: Execution = {
+        "id": instance_id,
+        "parent": None,
+        "node": None,
+        "status": "scope",
+        "vars": {},
+    }
     return {
         "v": SCHEMA_VERSION,
         "id": instance_id,

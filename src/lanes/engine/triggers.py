@@ -44,8 +44,9 @@ def fire_subscription(run: Run, sub: dict[str, Any], variables: dict[str, Any]) 
         # an event-based gateway: the first event to arrive decides the way
         run.close_subscriptions(owner)
         run.set_variables(owner, variables)
-        flow = next(f for f in run.nodes[owner["node"]].outgoing
-                    if run.model.flows[f].target == node.id)
+        flow = next(
+            f for f in run.nodes[owner["node"]].outgoing if run.model.flows[f].target == node.id
+        )
         run.emit(ev.ActivityLeft(owner["id"], owner["node"], run.at))
         run.emit(ev.FlowTaken(flow, owner["node"], node.id, run.at))
         owner["node"] = node.id
@@ -82,7 +83,9 @@ def start_event_subprocess(run: Run, scope: Execution, start: FlowNode) -> None:
         token["fired"] = True
 
 
-def find_catcher(run: Run, ex: Execution, kind: str, code: str | None) -> tuple[Execution, FlowNode] | None:
+def find_catcher(
+    run: Run, ex: Execution, kind: str, code: str | None
+) -> tuple[Execution, FlowNode] | None:
     """The nearest boundary event or event-subprocess start catching error/escalation `code`.
 
     Looks outward from ex: at each scope first its event subprocesses, then the boundary
@@ -146,4 +149,3 @@ def _reschedule(run: Run, sub: dict[str, Any], node: FlowNode) -> bool:
     sub["period"] = following.period
     run.emit(ev.JobScheduled(sub["id"], "timer", node.id, sub["ex"], sub["due"]))
     return True
-

@@ -73,8 +73,8 @@ class _Checker:
                 self._name(name, "variable")
                 if name == "execution":
                     raise self._refuse(
-                        "'execution' can only be used to call getVariable, getVariables"
-                        " or hasVariable"
+                        "'execution' is not allowed here: it can only call getVariable,"
+                        " getVariables or hasVariable"
                     )
             case Unary(operand=operand):
                 self.node(operand)
@@ -132,7 +132,10 @@ class _Checker:
                 raise self._refuse(f"'{name}' is not allowed as the target of a method call")
         self._name(call.name, "method")
         if call.name in EXECUTION_METHODS:
-            raise self._refuse(f"method '{call.name}' can only be called on execution or task")
+            raise self._refuse(
+                f"method '{call.name}' is not allowed here: it can only be called on execution"
+                " or task"
+            )
         method = METHODS.get(call.name)
         if method is None:
             raise self._refuse(
