@@ -8,16 +8,18 @@ state is a plain JSON document (`to_json` / `Engine.restore`). See docs/embeddin
 
 from __future__ import annotations
 
-import json
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import orjson
+
 from lanes.bpmn import BpmnError, ProcessModel, parse
 from lanes.engine import commands as cmd
 from lanes.engine import events as ev
+from lanes.engine.activities import DEFAULT_PRIORITY
 from lanes.engine.context import Context
 from lanes.engine.errors import EngineError, InvalidMove, TaskNotFound
 from lanes.engine.handle import handle
@@ -187,7 +189,7 @@ class Engine:
 
     def restore(self, data: str | bytes | dict[str, Any]) -> Instance:
         """The instance whose state `data` is (from Instance.to_json), ready to drive."""
-        state: State = json.loads(data) if isinstance(data, str | bytes) else data
+        state: State = orjson.loads(data) if isinstance(data, str | bytes) else data
         inst = Instance(self, self.model(state["process"]), state)
         self._instances[state["id"]] = inst
         return inst
@@ -358,20 +360,23 @@ class Instance:
 
     def tasks(self) -> list[Task]:
         found = []
+        nodes = self._model.nodes
+        executions = self.state["ex"]
         for t in self.state["tasks"].values():
-            local = self.state["ex"].get(t["ex"], {}).get("vars", {})
+            node = nodes[t["node"]]
+            local = executions[t["ex"]].get("vars", {})
             found.append(
                 Task(
                     t["id"],
                     t["node"],
-                    t["name"],
+                    node.name,
                     t["assignee"],
-                    t["owner"],
-                    tuple(t["users"]),
-                    tuple(t["groups"]),
-                    t["form"],
-                    t["due"],
-                    t["priority"],
+                    t.get("owner"),
+                    tuple(t.get("users", ())),
+                    tuple(t.get("groups", ())),
+                    node.task.form_key if node.task else None,
+                    t.get("due"),
+                    t.get("priority", DEFAULT_PRIORITY),
                     dict(local),
                 )
             )
@@ -391,7 +396,7 @@ class Instance:
         return [self._engine._instances[c] for c in self._engine._children.get(self.id, [])]
 
     def to_json(self) -> str:
-        return json.dumps(self.state, separators=(",", ":"), ensure_ascii=False)
+        return orjson.dumps(self.state).decode()
 
     # -- driving ------------------------------------------------------------------------------
 

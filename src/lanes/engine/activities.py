@@ -48,22 +48,18 @@ def user_task(run: Run, ex: Execution, node: FlowNode) -> None:
         except (TypeError, ValueError):
             raise Stuck(f"priority of '{node.id}' gave {value!r}, not a number") from None
     task_id = run.ctx.new_id()
-    run.state["tasks"][task_id] = {
-        "id": task_id,
-        "node": node.id,
-        "ex": ex["id"],
-        "name": node.name,
-        "assignee": assignee,
-        "owner": None,
-        "users": users,
-        "groups": groups,
-        "form": spec.form_key,
-        "due": due,
-        "priority": priority,
-        "created": run.at,
-        "claimed": False,
-        "delegation": None,
-    }
+    # Only what can change or cannot be derived from the model is kept; absent keys
+    # mean: no owner, no candidates, no due date, default priority, not claimed.
+    task: dict[str, Any] = {"id": task_id, "node": node.id, "ex": ex["id"], "assignee": assignee}
+    if users:
+        task["users"] = users
+    if groups:
+        task["groups"] = groups
+    if due is not None:
+        task["due"] = due
+    if priority != DEFAULT_PRIORITY:
+        task["priority"] = priority
+    run.state["tasks"][task_id] = task
     ex["task"] = task_id
     ex["status"] = "wait"
     run.emit(

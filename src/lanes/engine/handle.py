@@ -89,7 +89,7 @@ def _task(run: Run, task_id: str) -> tuple[dict[str, Any], Execution]:
 
 def _complete(run: Run, c: cmd.CompleteTask) -> None:
     task, ex = _task(run, c.task_id)
-    if task["delegation"] == "pending":
+    if task.get("delegation") == "pending":
         raise EngineError(f"task {c.task_id} is delegated to {task['assignee']}: resolve it first")
     run.set_variables(ex, c.variables, local=c.local)
     run.touch(ex)
@@ -140,7 +140,7 @@ def _assign(run: Run, c: cmd.AssignTask) -> None:
 def _delegate(run: Run, c: cmd.DelegateTask) -> None:
     task, ex = _task(run, c.task_id)
     run.touch(ex)
-    owner = task["owner"] or task["assignee"] or c.user
+    owner = task.get("owner") or task["assignee"] or c.user
     _update_task(
         run, task, {"owner": owner, "assignee": c.delegate, "delegation": "pending"}, c.user
     )
@@ -148,10 +148,10 @@ def _delegate(run: Run, c: cmd.DelegateTask) -> None:
 
 def _resolve(run: Run, c: cmd.ResolveTask) -> None:
     task, ex = _task(run, c.task_id)
-    if task["delegation"] != "pending":
+    if task.get("delegation") != "pending":
         raise EngineError(f"task {c.task_id} is not delegated")
     run.set_variables(ex, c.variables)
-    _update_task(run, task, {"assignee": task["owner"], "delegation": "resolved"}, c.user)
+    _update_task(run, task, {"assignee": task.get("owner"), "delegation": "resolved"}, c.user)
 
 
 def _assign_node(run: Run, c: cmd.AssignNode) -> None:

@@ -180,7 +180,7 @@ def withdraw(run: Run, c: cmd.Withdraw) -> None:
                 continue  # the withdrawn task's own arrival: it comes back as a task below
             restored.append(record_ex)
     for record_ex in restored:
-        _restore(run, record_ex, c.task_id)
+        _restore(run, record_ex)
     del run.state["done"][c.task_id]
     node = run.nodes[record["node"]]
     if "mi" in record:
@@ -216,7 +216,7 @@ def _check_untouched(run: Run, product: Execution, task_id: str) -> None:
                 "has started elsewhere"
             )
         open_task = run.state["tasks"].get(e.get("task", ""))
-        if open_task is not None and (open_task["claimed"] or open_task["delegation"]):
+        if open_task is not None and (open_task.get("claimed") or open_task.get("delegation")):
             raise InvalidMove(
                 f"task {task_id} cannot be withdrawn: the next task "
                 f"'{open_task['node']}' was already claimed or delegated"
@@ -233,14 +233,18 @@ def _descendants(run: Run, ex: Execution) -> list[Execution]:
     return found
 
 
-def _restore(run: Run, record: Execution, withdrawn: str) -> None:
-    """Put back an execution a join or a finished multi-instance had consumed."""
+def _restore(run: Run, record: Execution) -> None:
+    """Put back an execution that a join or a finished multi-instance had consumed.
+
+    Join arrivals and multi-instance bodies come back as they were; instances that the
+    completion condition cancelled are entered again, so their tasks reappear.
+    """
     record = dict(record)
     record.pop("task", None)
     run.ex[record["id"]] = record
-    if record["status"] == "wait" and record.get("inst") is not False:
-        if record.get("inst"):
-            run.enter(record)
+    if record.get("inst"):
+        record["status"] = "wait"
+        run.enter(record)
 
 
 def add_instance(run: Run, c: cmd.AddInstance) -> None:

@@ -10,7 +10,6 @@ never recurse. Imports bpmn, expr and engine modules only.
 
 from __future__ import annotations
 
-import copy
 from collections import ChainMap, deque
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
@@ -403,16 +402,21 @@ class Run:
     # -- withdraw bookkeeping ---------------------------------------------------------------
 
     def touch(self, ex: Execution) -> None:
-        """Someone worked on ex: the completions that produced it can no longer be withdrawn."""
-        sources = ex.pop("src", None)
-        ex.pop("undo", None)
-        if sources:
-            done = self.state["done"]
-            for task_id in sources:
+        """Someone worked on ex: the completions that produced it (or the scope or
+        multi-instance it runs in) can no longer be withdrawn."""
+        done = self.state["done"]
+        for e in self.ancestors(ex):
+            e.pop("undo", None)
+            for task_id in e.pop("src", ()):
                 done.pop(task_id, None)
 
     def snapshot(self, ex: Execution) -> Execution:
-        return copy.deepcopy(ex)
+        """A copy of ex to put back on withdraw. Shallow is enough: the engine replaces
+        nested values rather than changing them in place, except local variables."""
+        copied = dict(ex)
+        if "vars" in copied:
+            copied["vars"] = dict(copied["vars"])
+        return copied
 
     # -- inclusive joins and conditional events ----------------------------------------------
 

@@ -74,7 +74,7 @@ def test_nested_forbidden_access_is_found_inside_arguments_and_branches() -> Non
         "${-(!(empty x.__class__))}",
         "Hello ${name}, ${x.__class__}",
     ]:
-        with pytest.raises(ExpressionError, match="'__class__'|'_y'"):
+        with pytest.raises(ExpressionError, match=r"'__class__'|'_y'"):
             compile_expression(text)
 
 

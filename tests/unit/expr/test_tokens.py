@@ -131,7 +131,9 @@ def test_longest_symbol_wins() -> None:
     ]  # fmt: skip
 
 
-@pytest.mark.parametrize("name", ["a", "_x", "$x", "leaveDays", "x1", "été", "andy", "nullable"])
+@pytest.mark.parametrize(
+    "name", ["a", "_x", "$x", "leaveDays", "x1", "été", "金额", "andy", "nullable"]
+)
 def test_identifiers_include_java_identifier_characters(name: str) -> None:
     token = tokenize("${" + name + "}")[1]
     assert (token.kind, token.value) == (TokenKind.IDENT, name)
