@@ -40,6 +40,18 @@ __all__ = [
 
 Clock = Callable[[], datetime]
 
+# Events that set off work in another instance or a follow-up command here.
+_REACTIVE = frozenset(
+    {
+        ev.CallActivityStarted,
+        ev.CallActivityCancelled,
+        ev.SignalThrown,
+        ev.JobScheduled,
+        ev.ErrorNotCaught,
+        ev.InstanceEnded,
+    }
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Task:
@@ -255,9 +267,10 @@ class Engine:
     def _after(self, inst: Instance, events: Iterable[ev.Event]) -> None:
         """Queue what an instance's events set off elsewhere: children, signals, async jobs."""
         for event in events:
-            action = self._reaction(inst, event)
-            if action is not None:
-                self._pending.append(action)
+            if type(event) in _REACTIVE:
+                action = self._reaction(inst, event)
+                if action is not None:
+                    self._pending.append(action)
 
     def _reaction(self, inst: Instance, event: ev.Event) -> Callable[[], None] | None:
         match event:
