@@ -164,12 +164,15 @@ def withdraw(run: Run, c: cmd.Withdraw) -> None:
     products = [e for e in run.ex.values() if c.task_id in e.get("src", ())]
     for product in products:
         _check_untouched(run, product, c.task_id)
-    body = run.ex.get(record["mi"]) if "mi" in record else None
-    if not products and body is None:
+    kept = {r["id"] for p in products for r in p.get("undo", ())}
+    body_back = "mi" in record and (record["mi"] in run.ex or record["mi"] in kept)
+    if not products and not body_back:
         raise InvalidMove(f"task {c.task_id} cannot be withdrawn: the case has moved on past it")
-    if record["parent"] not in run.ex and not any(
-        r["id"] == record["parent"] for p in products for r in p.get("undo", ())
-    ):
+    if "mi" in record and not body_back:
+        raise InvalidMove(
+            f"task {c.task_id} cannot be withdrawn: its multi-instance activity has ended"
+        )
+    if record["parent"] not in run.ex and record["parent"] not in kept:
         raise InvalidMove(f"task {c.task_id} cannot be withdrawn: its scope has ended")
     restored: list[Execution] = []
     for product in products:
@@ -184,11 +187,7 @@ def withdraw(run: Run, c: cmd.Withdraw) -> None:
     del run.state["done"][c.task_id]
     node = run.nodes[record["node"]]
     if "mi" in record:
-        body = run.ex.get(record["mi"])
-        if body is None:
-            raise InvalidMove(
-                f"task {c.task_id} cannot be withdrawn: its multi-instance activity has ended"
-            )
+        body = run.ex[record["mi"]]
         counters = body["vars"]
         counters[COMPLETED] -= 1
         counters[ACTIVE] += 1
