@@ -24,7 +24,8 @@ from lanes.engine.context import Context
 from lanes.engine.errors import EngineError, InvalidMove, TaskNotFound
 from lanes.engine.handle import handle
 from lanes.engine.state import State, new_state
-from lanes.engine.timers import first_due, from_iso, next_due
+from lanes.engine.timers import TimerError, first_due, from_iso, next_due
+from lanes.expr import ExpressionError
 
 __all__ = [
     "BpmnError",
@@ -96,6 +97,7 @@ class Engine:
         self._start_timers: list[dict[str, Any]] = []
         self._pending: deque[Callable[[], None]] = deque()
         self._busy = False
+        self.warnings: list[str] = []  # what deploy could not set up (a cron timer start, say)
 
     # -- time ---------------------------------------------------------------------------
 
@@ -141,8 +143,14 @@ class Engine:
             for start in model.start_events():
                 if start.event is not None and start.event.kind == "timer":
                     assert start.event.timer is not None and start.event.timer_kind is not None
-                    value = start.event.timer.evaluate({}, now)
-                    schedule = first_due(start.event.timer_kind, value, now)
+                    try:
+                        value = start.event.timer.evaluate({}, now)
+                        schedule = first_due(start.event.timer_kind, value, now)
+                    except (TimerError, ExpressionError) as exc:
+                        self.warnings.append(
+                            f"timer start '{start.id}' of '{key}' not scheduled: {exc}"
+                        )
+                        continue
                     self._start_timers.append(
                         {"key": key, "node": start.id, "due": schedule.due, "schedule": schedule}
                     )
@@ -289,6 +297,10 @@ class Engine:
         return None
 
     def _start_child(self, parent_id: str, event: ev.CallActivityStarted) -> None:
+        if event.called_element not in self._models:
+            message = f"called process '{event.called_element}' is not deployed"
+            self._instances[parent_id]._apply(cmd.RaiseIncident(event.execution_id, message))
+            return
         child = self._create(event.called_element, event.business_key)
         self._parents[child.id] = (parent_id, event.execution_id)
         self._children.setdefault(parent_id, []).append(child.id)

@@ -152,6 +152,7 @@ class SequenceFlow:
     line: int | None = None
     condition: Expression | None = None
     unsupported: str | None = None  # a condition in a language lanes does not run
+    skip: Expression | None = None  # taken without its condition when skipping is enabled
 
 
 @dataclass(frozen=True, slots=True)

@@ -217,6 +217,7 @@ class _Reader:
         flow_id = el.get("id") or f"sequenceFlow_line{el.sourceline}"
         condition: Expression | None = None
         unsupported: str | None = None
+        skip = vendor_attr(el, "skipExpression")
         cond_el = el.find(f"{_B}conditionExpression")
         text = _text(cond_el)
         if cond_el is not None and text:
@@ -234,6 +235,7 @@ class _Reader:
             line=el.sourceline,
             condition=condition,
             unsupported=unsupported,
+            skip=self.expr(skip, flow_id, el.sourceline, "skipExpression") if skip else None,
         )
 
     def read_loop(self, el: etree._Element, node_id: str) -> MultiInstance:

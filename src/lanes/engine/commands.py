@@ -131,6 +131,15 @@ class CompleteCallActivity:
 
 
 @dataclass(frozen=True, slots=True)
+class RaiseIncident:
+    """Something outside the engine failed for this token (a called process that does not
+    exist, an external task out of retries): park it with an incident an operator sees."""
+
+    execution_id: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
 class RetryIncident:
     incident_id: str
 
@@ -201,6 +210,7 @@ Command = (
     | Escalate
     | CompleteExternalTask
     | CompleteCallActivity
+    | RaiseIncident
     | RetryIncident
     | Jump
     | ReturnTo

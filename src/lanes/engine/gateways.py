@@ -20,22 +20,10 @@ if TYPE_CHECKING:
 
 def exclusive_gateway(run: Run, ex: Execution, node: FlowNode) -> None:
     """The first flow (document order) whose condition holds, else the default flow."""
-    for flow_id in node.outgoing:
-        if flow_id == node.default_flow:
-            continue
-        flow = run.model.flows[flow_id]
-        if flow.unsupported:
-            raise Stuck(f"{flow.unsupported} (flow '{flow.id}')")
-        if flow.condition is None or run.condition_holds(flow.condition, ex):
-            run.move_along(ex, [flow_id])
-            return
-    if node.default_flow:
-        run.move_along(ex, [node.default_flow])
-        return
     if not node.outgoing:
         run.end_token(ex)
         return
-    raise Stuck(f"no outgoing flow of exclusive gateway '{node.id}' has a condition that holds")
+    run.move_along(ex, run.choose_flows(ex, node, first_only=True))
 
 
 def parallel_gateway(run: Run, ex: Execution, node: FlowNode) -> None:
@@ -63,20 +51,7 @@ def fire_join(run: Run, ex: Execution, node: FlowNode) -> None:
 
 
 def _inclusive_fork(run: Run, ex: Execution, node: FlowNode) -> None:
-    chosen = []
-    for flow_id in node.outgoing:
-        if flow_id == node.default_flow:
-            continue
-        flow = run.model.flows[flow_id]
-        if flow.unsupported:
-            raise Stuck(f"{flow.unsupported} (flow '{flow.id}')")
-        if flow.condition is None or run.condition_holds(flow.condition, ex):
-            chosen.append(flow_id)
-    if not chosen and node.default_flow:
-        chosen.append(node.default_flow)
-    if node.outgoing and not chosen:
-        raise Stuck(f"no outgoing flow of inclusive gateway '{node.id}' has a condition that holds")
-    run.move_along(ex, chosen)
+    run.move_along(ex, run.choose_flows(ex, node, first_only=False))
 
 
 def event_based_gateway(run: Run, ex: Execution, node: FlowNode) -> None:
@@ -99,21 +74,22 @@ def _arrivals(run: Run, ex: Execution) -> list[Execution]:
 
 
 def _merge(run: Run, ex: Execution, node: FlowNode, count: int | None) -> Execution:
-    """Consume the waiting arrivals (one per incoming flow where possible) into ex.
+    """Consume waiting arrivals into ex: one per incoming flow first, then (for a parallel
+    join, `count` in all) further ones in arrival order.
 
     The consumed arrivals are kept in ex["undo"] so withdrawing one completion can put
     the others back where they waited.
     """
-    arrivals = _arrivals(run, ex)
+    first_per_flow: dict[str | None, Execution] = {}
+    extra: list[Execution] = []
+    for e in [ex, *[a for a in _arrivals(run, ex) if a is not ex]]:
+        if e.get("flow") not in first_per_flow:
+            first_per_flow[e.get("flow")] = e
+        else:
+            extra.append(e)
+    arrivals = list(first_per_flow.values())
     if count is not None:
-        by_flow: dict[str | None, Execution] = {}
-        rest: list[Execution] = []
-        for e in [ex, *[a for a in arrivals if a is not ex]]:
-            if e.get("flow") not in by_flow:
-                by_flow[e.get("flow")] = e
-            else:
-                rest.append(e)
-        arrivals = (list(by_flow.values()) + rest)[:count]
+        arrivals = (arrivals + extra)[:count]
     sources: list[str] = []
     undo: list[Execution] = []
     for arrival in arrivals:

@@ -297,6 +297,14 @@ def _complete_call(run: Run, c: cmd.CompleteCallActivity) -> None:
     run.leave(ex)
 
 
+def _raise_incident(run: Run, c: cmd.RaiseIncident) -> None:
+    ex = run.ex.get(c.execution_id)
+    if ex is None or ex["parent"] is None:
+        raise TaskNotFound(f"execution {c.execution_id} is not active")
+    ex.pop("call", None)
+    run.raise_incident(ex, c.message)
+
+
 def _retry(run: Run, c: cmd.RetryIncident) -> None:
     incident = run.state["incidents"].pop(c.incident_id, None)
     if incident is None:
@@ -329,6 +337,7 @@ _HANDLERS: dict[type, Callable[[Run, Any], None]] = {
     cmd.Escalate: _escalate,
     cmd.CompleteExternalTask: _complete_external,
     cmd.CompleteCallActivity: _complete_call,
+    cmd.RaiseIncident: _raise_incident,
     cmd.RetryIncident: _retry,
     cmd.Jump: jump,
     cmd.ReturnTo: return_to,

@@ -14,7 +14,7 @@ from collections import ChainMap, deque
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from lanes.bpmn.model import FlowNode, ProcessModel
+from lanes.bpmn.model import FlowNode, ProcessModel, SequenceFlow
 from lanes.engine import events as ev
 from lanes.engine.context import Context
 from lanes.engine.errors import Stuck
@@ -202,27 +202,41 @@ class Run:
 
     # -- sequence flows -------------------------------------------------------------------
 
+    def flow_holds(self, flow: SequenceFlow, ex: Execution) -> bool:
+        """Whether a token at ex may take `flow`: its skip expression (when skipping is
+        enabled) or else its condition; a flow without either always may."""
+        if flow.unsupported:
+            raise Stuck(f"{flow.unsupported} (flow '{flow.id}')")
+        if flow.skip is not None and self.skip_enabled(ex) and self.condition_holds(flow.skip, ex):
+            return True
+        return flow.condition is None or self.condition_holds(flow.condition, ex)
+
+    def choose_flows(self, ex: Execution, node: FlowNode, first_only: bool) -> list[str]:
+        """The outgoing flows to take, in document order; the default flow only when no other
+        holds. Raises Stuck when none can be taken."""
+        flows = self.model.flows
+        chosen = []
+        for flow_id in node.outgoing:
+            if flow_id != node.default_flow and self.flow_holds(flows[flow_id], ex):
+                chosen.append(flow_id)
+                if first_only:
+                    break
+        if not chosen and node.default_flow:
+            chosen.append(node.default_flow)
+        if node.outgoing and not chosen:
+            raise Stuck(f"no outgoing flow of '{node.id}' has a condition that holds")
+        return chosen
+
     def take_outgoing(self, ex: Execution, node: FlowNode) -> None:
         """Leave an activity or event: unconditioned flows always, conditioned ones when true,
         the default flow only when nothing else was taken (BPMN 2.0 §10.2.1)."""
         outgoing = node.outgoing
-        if len(outgoing) == 1 and self.model.flows[outgoing[0]].condition is None:
-            self.move_along(ex, outgoing)
-            return
-        chosen = []
-        for flow_id in outgoing:
-            if flow_id == node.default_flow:
-                continue
-            flow = self.model.flows[flow_id]
-            if flow.unsupported:
-                raise Stuck(f"{flow.unsupported} (flow '{flow.id}')")
-            if flow.condition is None or self.condition_holds(flow.condition, ex):
-                chosen.append(flow_id)
-        if not chosen and node.default_flow:
-            chosen.append(node.default_flow)
-        if outgoing and not chosen:
-            raise Stuck(f"no outgoing flow of '{node.id}' has a condition that holds")
-        self.move_along(ex, chosen)
+        if len(outgoing) == 1:
+            flow = self.model.flows[outgoing[0]]
+            if flow.condition is None and flow.skip is None and flow.unsupported is None:
+                self.move_along(ex, outgoing)
+                return
+        self.move_along(ex, self.choose_flows(ex, node, first_only=False))
 
     def move_along(self, ex: Execution, flow_ids: list[str] | tuple[str, ...]) -> None:
         """Send ex down the first flow and a new sibling token down each other one."""
@@ -433,9 +447,16 @@ class Run:
         return False
 
     def inclusive_join_ready(self, ex: Execution) -> bool:
-        """No token of this scope that is not already waiting here can still arrive."""
+        """A token waits on every incoming flow, or no other token of this scope can still
+        arrive (Camunda's rule; it keeps joins inside loops from waiting on themselves)."""
         gateway = ex["node"]
-        for other in self.children(self.parent(ex)):
+        siblings = self.children(self.parent(ex))
+        arrived = {
+            e.get("flow") for e in siblings if e["node"] == gateway and e["status"] == "join"
+        }
+        if arrived.issuperset(self.nodes[gateway].incoming):
+            return True
+        for other in siblings:
             if other["node"] == gateway and other["status"] == "join":
                 continue
             if other["node"] is not None and gateway in reachable_from(self.model, other["node"]):

@@ -21,6 +21,7 @@ engine under test.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from typing import Literal
 from xml.sax.saxutils import quoteattr
@@ -96,7 +97,9 @@ class SubProcess:
     body: Block
 
 
-Block = Task | MultiInstanceTask | TimerTask | Sequence | Parallel | Exclusive | Inclusive | SubProcess
+Block = (
+    Task | MultiInstanceTask | TimerTask | Sequence | Parallel | Exclusive | Inclusive | SubProcess
+)
 
 
 def holds(op: Comparison, value: int, bound: int) -> bool:
@@ -220,6 +223,7 @@ class Model:
     impossible: set[str]
     timer_path_tasks: set[str]
     has_timers: bool
+    parallel_joins: dict[str, int]  # join gateway id -> its incoming flows
 
     @property
     def user_tasks(self) -> set[str]:
@@ -246,14 +250,13 @@ class _Renderer:
         self.impossible: set[str] = set()
         self.timer_path_tasks: set[str] = set()
         self.has_timers = False
+        self.parallel_joins: dict[str, int] = {}
 
     def new_id(self, prefix: str) -> str:
         self.counts[prefix] = self.counts.get(prefix, 0) + 1
         return f"{prefix}{self.counts[prefix]}"
 
-    def flow(
-        self, scope: _Scope, source: str, target: str, condition: str | None = None
-    ) -> str:
+    def flow(self, scope: _Scope, source: str, target: str, condition: str | None = None) -> str:
         flow_id = self.new_id("f")
         head = (
             f"<sequenceFlow id={quoteattr(flow_id)} sourceRef={quoteattr(source)} "
@@ -306,11 +309,12 @@ class _Renderer:
                 return self.timer_task(scope, taken, interrupting, path, path_task)
             case Sequence(children):
                 parts = [self.block(child, scope, taken) for child in children]
-                for (_, exit_id), (entry_id, _) in zip(parts, parts[1:], strict=False):
+                for (_, exit_id), (entry_id, _) in itertools.pairwise(parts):
                     self.flow(scope, exit_id, entry_id)
                 return parts[0][0], parts[-1][1]
             case Parallel(branches):
                 split, join = self.gateways(scope, "parallelGateway")
+                self.parallel_joins[join] = len(branches)
                 for branch in branches:
                     entry_id, exit_id = self.block(branch, scope, taken)
                     self.flow(scope, split, entry_id)
@@ -447,6 +451,7 @@ def render(tree: Block) -> Model:
         impossible=renderer.impossible,
         timer_path_tasks=renderer.timer_path_tasks,
         has_timers=renderer.has_timers,
+        parallel_joins=renderer.parallel_joins,
     )
 
 

@@ -409,6 +409,13 @@ def test_non_interrupting_boundary_timer_keeps_the_task_and_adds_a_branch() -> N
 
 def test_non_interrupting_boundary_timer_cycle_fires_once_per_period() -> None:
     engine, inst = start(boundary_body(timer("timeCycle", "R3/PT1H"), interrupting=False))
+    for _ in range(5):
+        engine.advance_clock(timedelta(hours=1))
+    assert open_nodes(inst) == ["escape", "escape", "escape", "work"]
+
+
+def test_advancing_the_clock_past_several_cycle_firings_fires_each_of_them() -> None:
+    engine, inst = start(boundary_body(timer("timeCycle", "R3/PT1H"), interrupting=False))
     engine.advance_clock(timedelta(hours=5))
     assert open_nodes(inst) == ["escape", "escape", "escape", "work"]
 

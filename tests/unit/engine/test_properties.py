@@ -1,0 +1,227 @@
+"""Properties of the engine over random well-formed models (see random_models.py).
+
+Each example deploys one random model on an embedded Engine whose clock stands still,
+starts it with the variables that steer its gateways, then lets hypothesis pick the
+next step: complete one of the open tasks, or, while a boundary timer waits, move the
+clock on two hours. On failure hypothesis shrinks to a small model and prints its XML
+and the steps taken (`note`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from hypothesis import given, note, settings
+from hypothesis import strategies as st
+
+from lanes.embedded import Engine, Instance
+
+from .random_models import PROCESS_ID, Model, models
+
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+TIMER_STEP = timedelta(hours=2)  # every boundary timer waits PT1H
+
+EXAMPLES = 80
+
+
+@dataclass(frozen=True)
+class Step:
+    """Complete open task `task_id` (at `node_id`), or advance the clock when task_id is None."""
+
+    task_id: str | None = None
+    node_id: str | None = None
+
+    def __str__(self) -> str:
+        if self.task_id is None:
+            return f"advance the clock by {TIMER_STEP}"
+        return f"complete task {self.task_id} at {self.node_id}"
+
+
+ADVANCE = Step()
+
+
+def fixed_clock(at: datetime) -> Callable[[], datetime]:
+    return lambda: at
+
+
+def deploy(model: Model, at: datetime = T0) -> Engine:
+    eng = Engine(clock=fixed_clock(at))
+    assert eng.deploy(model.xml) == [PROCESS_ID]
+    return eng
+
+
+def start(model: Model) -> tuple[Engine, Instance]:
+    note(model.xml.decode())
+    note(f"start variables: {model.variables}")
+    eng = deploy(model)
+    return eng, eng.start(PROCESS_ID, variables=dict(model.variables))
+
+
+def timer_waits(inst: Instance) -> bool:
+    return any(sub["kind"] == "timer" for sub in inst.state["subs"].values())
+
+
+def next_step(data: st.DataObject, inst: Instance) -> Step | None:
+    """Hypothesis picks one open task to complete, or a clock advance if a timer waits."""
+    tasks = sorted(inst.tasks(), key=lambda t: t.id)
+    choices = len(tasks) + (1 if timer_waits(inst) else 0)
+    if choices == 0:
+        return None
+    index = data.draw(st.integers(0, choices - 1), label="step")
+    if index == len(tasks):
+        return ADVANCE
+    return Step(tasks[index].id, tasks[index].node_id)
+
+
+def apply(eng: Engine, inst: Instance, step: Step) -> None:
+    note(f"step: {step}")
+    if step.task_id is None:
+        eng.advance_clock(TIMER_STEP)
+    else:
+        inst.complete(step.task_id)
+
+
+def open_task_nodes(inst: Instance) -> list[str]:
+    return sorted(t.node_id for t in inst.tasks())
+
+
+# -- 1. liveness -------------------------------------------------------------------------
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(model=models(), data=st.data())
+def test_random_models_always_end_when_every_task_is_completed(
+    model: Model, data: st.DataObject
+) -> None:
+    eng, inst = start(model)
+    timer_fired = False
+    for _ in range(model.step_limit):
+        assert not inst.incidents, inst.incidents
+        if inst.ended:
+            break
+        step = next_step(data, inst)
+        assert step is not None, f"active with nothing to do at {inst.active_nodes()}"
+        timer_fired |= step is ADVANCE
+        apply(eng, inst, step)
+    assert inst.ended, f"still running after {model.step_limit} steps at {inst.active_nodes()}"
+    assert inst.status == "completed"
+    assert not inst.incidents, inst.incidents
+    visited = set(inst.visited)
+    assert not visited & model.impossible, "ran a task on a branch no gateway chose"
+    if not timer_fired:
+        assert model.required <= visited, "skipped a task on a branch the gateways chose"
+        assert not visited & model.timer_path_tasks, "ran a timer path without a timer"
+
+
+# -- 2. token invariants -----------------------------------------------------------------
+
+
+def check_tokens(model: Model, state: dict[str, Any], visited_before: list[str]) -> None:
+    """The invariants of the execution tree that hold between any two commands."""
+    executions = state["ex"]
+    tasks = state["tasks"]
+    root_id = state["id"]
+    assert not state["incidents"], state["incidents"]
+
+    for ex in executions.values():
+        if ex["id"] == root_id:
+            assert ex["parent"] is None
+        else:
+            assert ex["parent"] in executions, f"execution {ex['id']} lost its parent"
+        if ex["status"] == "wait":
+            # the only wait state these models have is a user task
+            assert ex.get("task") in tasks, f"token {ex['id']} at {ex['node']} holds no task"
+
+    for task in tasks.values():
+        ex = executions.get(task["ex"])
+        assert ex is not None, f"task {task['id']} points at a missing execution"
+        assert ex["status"] == "wait", ex
+        assert ex["node"] == task["node"], (ex, task)
+        assert ex.get("task") == task["id"], (ex, task)
+
+    for sub in state["subs"].values():
+        assert sub["ex"] in executions, f"subscription {sub['id']} outlived its execution"
+
+    at_task = Counter(
+        (ex["parent"], ex["node"])
+        for ex in executions.values()
+        if ex["node"] in model.user_tasks and not ex.get("inst")
+    )
+    doubled = [key for key, count in at_task.items() if count > 1]
+    assert not doubled, f"two tokens of one scope at the same task: {doubled}"
+
+    open_per_node = Counter(task["node"] for task in tasks.values())
+    for node_id, count in open_per_node.items():
+        assert count <= model.max_open[node_id], f"{count} open tasks at {node_id}"
+
+    joining = Counter(
+        (ex["parent"], ex["node"])
+        for ex in executions.values()
+        if ex["status"] == "join" and ex["node"] in model.parallel_joins
+    )
+    for (_, join_id), count in joining.items():
+        assert count < model.parallel_joins[join_id], f"parallel join {join_id} did not fire"
+
+    visited = state["visited"]
+    assert visited[: len(visited_before)] == visited_before, "visited lost entries"
+    entered = Counter(visited)
+    for node_id, limit in model.max_created.items():
+        assert entered[node_id] <= limit, f"{node_id} entered {entered[node_id]} times"
+
+    if state["status"] == "active":
+        assert tasks, f"active, but no task is open: {sorted(executions.values(), key=str)}"
+    else:
+        assert set(executions) == {root_id}, executions
+        assert not tasks
+        assert not state["subs"]
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(model=models(), data=st.data())
+def test_tokens_are_never_lost_or_duplicated(model: Model, data: st.DataObject) -> None:
+    eng, inst = start(model)
+    visited: list[str] = []
+    check_tokens(model, inst.state, visited)
+    for _ in range(model.step_limit):
+        if inst.ended:
+            break
+        visited = inst.visited
+        step = next_step(data, inst)
+        assert step is not None
+        apply(eng, inst, step)
+        check_tokens(model, inst.state, visited)
+    assert inst.ended
+
+
+# -- 3. the JSON document is the whole state ---------------------------------------------
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(model=models(), data=st.data())
+def test_json_round_trip_at_every_step_changes_nothing(model: Model, data: st.DataObject) -> None:
+    live_engine, live = start(model)
+    other_engine = deploy(model)
+    restored = other_engine.start(PROCESS_ID, variables=dict(model.variables))
+    elapsed = timedelta(0)
+    for _ in range(model.step_limit):
+        assert live.to_json() == restored.to_json()
+        assert open_task_nodes(live) == open_task_nodes(restored)
+        assert json.loads(live.to_json()) == live.state, "the state is not plain JSON"
+        if live.ended:
+            break
+        step = next_step(data, live)
+        assert step is not None
+        apply(live_engine, live, step)
+        apply(other_engine, restored, step)
+        if step is ADVANCE:
+            elapsed += TIMER_STEP
+        # A new engine each time: nothing outside the JSON document may matter.
+        other_engine = deploy(model, T0 + elapsed)
+        restored = other_engine.restore(restored.to_json())
+    assert live.ended and restored.ended
+    assert live.visited == restored.visited
