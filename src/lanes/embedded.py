@@ -89,6 +89,7 @@ class Engine:
     def __init__(self, clock: Clock | None = None) -> None:
         self._clock: Clock = clock or (lambda: datetime.now(UTC))
         self._offset = timedelta(0)
+        self._firing_at: datetime | None = None  # while advance_clock fires a due job
         self._models: dict[str, ProcessModel] = {}
         self._instances: dict[str, Instance] = {}
         self._next_instance = 0
@@ -102,19 +103,26 @@ class Engine:
     # -- time ---------------------------------------------------------------------------
 
     def now(self) -> datetime:
+        if self._firing_at is not None:
+            return self._firing_at
         return self._clock() + self._offset
 
     def advance_clock(self, to: datetime | timedelta) -> None:
-        """Move the clock forward and fire every timer that is due, earliest first."""
+        """Move the clock forward and fire every timer that is due, earliest first, each
+        at its own due time (so a cycle fires once per period it passed)."""
         self._offset += to if isinstance(to, timedelta) else to - self.now()
         now = self.now()
         while True:
-            due = self._earliest_due(now)
-            if due is None:
+            found = self._earliest_due(now)
+            if found is None:
                 return
-            due()
+            self._firing_at = found[0]
+            try:
+                found[1]()
+            finally:
+                self._firing_at = None
 
-    def _earliest_due(self, now: datetime) -> Callable[[], None] | None:
+    def _earliest_due(self, now: datetime) -> tuple[datetime, Callable[[], None]] | None:
         best: tuple[datetime, Callable[[], None]] | None = None
         for inst in self._instances.values():
             if inst.ended:
@@ -129,7 +137,7 @@ class Engine:
             due = timer["due"]
             if due <= now and (best is None or due < best[0]):
                 best = (due, lambda t=timer: self._fire_start_timer(t))
-        return best[1] if best else None
+        return best
 
     # -- definitions --------------------------------------------------------------------
 
