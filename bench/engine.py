@@ -189,7 +189,7 @@ class LanesDriver:
         return self.engine.restore(data)
 
     def discard(self, inst: Any) -> None:
-        pass
+        self.engine.discard(inst)
 
     def notes(self, model: Model) -> list[str]:
         return ["round trip: Instance.to_json() -> Engine.restore(data)"]
@@ -246,7 +246,7 @@ class SpiffDriver:
         return self.serializer.deserialize_json(data)
 
     def discard(self, inst: Any) -> None:
-        pass
+        self.engine.discard(inst)
 
     def notes(self, model: Model) -> list[str]:
         notes = [

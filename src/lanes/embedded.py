@@ -132,11 +132,11 @@ class Engine:
                     due = from_iso(job["due"])
                     if due <= now and (best is None or due < best[0]):
                         job_id = job["id"]
-                        best = (due, lambda i=inst, j=job_id: i._apply(cmd.FireJob(j)))
+                        best = (due, lambda i=inst, j=job_id: i._do(cmd.FireJob(j)))
         for timer in self._start_timers:
             due = timer["due"]
             if due <= now and (best is None or due < best[0]):
-                best = (due, lambda t=timer: self._fire_start_timer(t))
+                best = (due, lambda t=timer: self._run(lambda: self._fire_start_timer(t)))
         return best
 
     # -- definitions --------------------------------------------------------------------
@@ -214,6 +214,11 @@ class Engine:
             return self._instances[instance_id]
         except KeyError:
             raise EngineError(f"no process instance {instance_id}") from None
+
+    def discard(self, inst: Instance) -> None:
+        """Forget an instance whose state you keep elsewhere (restore brings it back)."""
+        self._instances.pop(inst.id, None)
+        self._children.pop(inst.id, None)
 
     def restore(self, data: str | bytes | dict[str, Any]) -> Instance:
         """The instance whose state `data` is (from Instance.to_json), ready to drive."""

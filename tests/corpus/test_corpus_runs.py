@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 import pytest
+
 from lanes.embedded import Engine
 
 from .scenarios import (
@@ -127,6 +128,9 @@ def drive(scenario: Scenario, *, round_trip: bool) -> Run:
     for step in steps:
         apply(eng, run.instance, step, run)
         if round_trip:
+            # children first: restore() replaces the engine's copy, which the parent reaches
+            for child in run.instance.children():
+                eng.restore(child.to_json())
             run.instance = eng.restore(run.instance.to_json())
     return run
 

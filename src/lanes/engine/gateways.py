@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from lanes.bpmn.model import FlowNode
+from lanes.engine import events as ev
 from lanes.engine.errors import Stuck
 from lanes.engine.state import Execution
 
@@ -23,7 +24,7 @@ def exclusive_gateway(run: Run, ex: Execution, node: FlowNode) -> None:
     if not node.outgoing:
         run.end_token(ex)
         return
-    run.move_along(ex, run.choose_flows(ex, node, first_only=True))
+    run.pass_on(ex, run.choose_flows(ex, node, first_only=True))
 
 
 def parallel_gateway(run: Run, ex: Execution, node: FlowNode) -> None:
@@ -32,7 +33,7 @@ def parallel_gateway(run: Run, ex: Execution, node: FlowNode) -> None:
         if len(_arrivals(run, ex)) < len(node.incoming):
             return
         ex = _merge(run, ex, node, len(node.incoming))
-    run.move_along(ex, node.outgoing)
+    run.pass_on(ex, node.outgoing)
 
 
 def inclusive_gateway(run: Run, ex: Execution, node: FlowNode) -> None:
@@ -51,7 +52,7 @@ def fire_join(run: Run, ex: Execution, node: FlowNode) -> None:
 
 
 def _inclusive_fork(run: Run, ex: Execution, node: FlowNode) -> None:
-    run.move_along(ex, run.choose_flows(ex, node, first_only=False))
+    run.pass_on(ex, run.choose_flows(ex, node, first_only=False))
 
 
 def event_based_gateway(run: Run, ex: Execution, node: FlowNode) -> None:
@@ -96,6 +97,7 @@ def _merge(run: Run, ex: Execution, node: FlowNode, count: int | None) -> Execut
         sources.extend(arrival.get("src", ()))
         undo.append(run.snapshot(arrival))
         if arrival is not ex:
+            run.emit(ev.ActivityLeft(arrival["id"], node.id, run.at))
             del run.ex[arrival["id"]]
     ex["status"] = "wait"
     ex.pop("undo", None)

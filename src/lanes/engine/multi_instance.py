@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from lanes.bpmn.model import FlowNode, MultiInstance
+from lanes.engine import events as ev
 from lanes.engine.errors import Stuck
 from lanes.engine.state import Execution
 
@@ -38,6 +39,7 @@ def start_multi_instance(run: Run, body: Execution, node: FlowNode) -> None:
         raise Stuck(f"loopCardinality of '{node.id}' is negative ({count})")
     if count == 0:
         run.visit(body, node)
+        run.emit(ev.ActivityLeft(body["id"], node.id, run.at))
         run.take_outgoing(body, node)
         return
     body["status"] = "mi"

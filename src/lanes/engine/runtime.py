@@ -238,6 +238,11 @@ class Run:
                 return
         self.move_along(ex, self.choose_flows(ex, node, first_only=False))
 
+    def pass_on(self, ex: Execution, flow_ids: list[str] | tuple[str, ...]) -> None:
+        """A gateway is done with ex: record that it left, then send it along the flows."""
+        self.emit(ev.ActivityLeft(ex["id"], ex["node"], self.at))
+        self.move_along(ex, flow_ids)
+
     def move_along(self, ex: Execution, flow_ids: list[str] | tuple[str, ...]) -> None:
         """Send ex down the first flow and a new sibling token down each other one."""
         if not flow_ids:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from lanes.embedded import EngineError
@@ -351,6 +353,18 @@ def test_async_task_runs_at_once_in_the_embedded_engine() -> None:
     assert inst.state["subs"] == {}
     inst.complete(task_at(inst, "t").id)
     assert inst.ended
+
+
+def test_async_task_reached_by_a_timer_runs_when_the_clock_fires_the_timer() -> None:
+    body = (
+        '<startEvent id="start"/><intermediateCatchEvent id="wait"><timerEventDefinition>'
+        "<timeDuration>PT1H</timeDuration></timerEventDefinition></intermediateCatchEvent>"
+        '<userTask id="t" flowable:async="true"/><endEvent id="end"/>'
+        + chain("start", "wait", "t", "end")
+    )
+    engine, inst = start(body)
+    engine.advance_clock(timedelta(hours=1))
+    assert open_nodes(inst) == ["t"]
 
 
 def test_async_service_task_in_the_embedded_engine_becomes_an_external_task() -> None:
