@@ -144,6 +144,7 @@ class Engine:
     def deploy(self, xml: bytes) -> list[str]:
         """Deploy every executable process in `xml`; returns their ids (keys)."""
         definitions = parse(xml)
+        self.warnings.extend(str(w) for w in definitions.warnings)
         now = self.now()
         for key, model in definitions.processes.items():
             self._models[key] = model

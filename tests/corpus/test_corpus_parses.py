@@ -182,11 +182,6 @@ WARNED = {
     "chinese-oa/ruoyi-vue-pro-leave-formkey.bpmn",
     "chinese-oa/ruoyi-vue-pro-oa-leave.bpmn",
 }
-LISTENERS_ON_FLOWS = {
-    "chinese-oa/ruoyi-vue-pro-leave-formkey.bpmn",
-    "chinese-oa/ruoyi-vue-pro-oa-leave.bpmn",
-}
-
 
 def test_warned_files_are_the_parse_only_ones() -> None:
     parse_only = {row.path for row in ROWS if not row.runnable}
@@ -194,19 +189,6 @@ def test_warned_files_are_the_parse_only_ones() -> None:
     assert sorted(WARNED - parse_only) == []
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        pytest.param(
-            path,
-            marks=pytest.mark.xfail(
-                strict=True, reason="engine: listeners on sequence flows are dropped silently"
-            ),
-        )
-        if path in LISTENERS_ON_FLOWS
-        else path
-        for path in sorted(WARNED)
-    ],
-)
+@pytest.mark.parametrize("path", sorted(WARNED))
 def test_parse_only_file_warns_about_what_lanes_does_not_run(path: str) -> None:
     assert parse((CORPUS / path).read_bytes()).warnings

@@ -5,6 +5,8 @@ Imports bpmn's own modules only.
 
 from __future__ import annotations
 
+import math
+
 from lxml import etree
 
 from lanes.bpmn.model import Bounds, Diagram, Edge, Shape
@@ -50,22 +52,24 @@ def read_diagram(root: etree._Element, known_ids: set[str]) -> Diagram:
 def _bounds(el: etree._Element | None) -> Bounds | None:
     if el is None:
         return None
-    try:
-        return Bounds(
-            float(el.get("x", "0")),
-            float(el.get("y", "0")),
-            float(el.get("width", "0")),
-            float(el.get("height", "0")),
-        )
-    except ValueError:
+    x, y, width, height = (_number(el.get(name, "0")) for name in ("x", "y", "width", "height"))
+    if x is None or y is None or width is None or height is None:
         return None
+    return Bounds(x, y, width, height)
 
 
 def _point(el: etree._Element) -> tuple[float, float] | None:
+    x, y = _number(el.get("x", "")), _number(el.get("y", ""))
+    return None if x is None or y is None else (x, y)
+
+
+def _number(text: str) -> float | None:
+    """A finite coordinate; "NaN" and "inf" parse as floats but no drawing can use them."""
     try:
-        return float(el.get("x", "")), float(el.get("y", ""))
+        value = float(text)
     except ValueError:
         return None
+    return value if math.isfinite(value) else None
 
 
 def _flag(value: str | None) -> bool | None:

@@ -56,6 +56,7 @@ class EventDefinition:
     timer_kind: TimerKind | None = None
     timer: Expression | None = None
     condition: Expression | None = None
+    code_variable: str | None = None  # camunda:errorCodeVariable / escalationCodeVariable
 
 
 @dataclass(frozen=True, slots=True)

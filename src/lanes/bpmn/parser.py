@@ -48,6 +48,7 @@ from lanes.expr import Expression, ExpressionError, compile_expression
 _B = f"{{{BPMN_NS}}}"
 _JUEL_LANGUAGES = {"", "juel", "http://www.w3.org/1999/xpath", "xpath", "${}"}
 _VARIABLE_NAME = re.compile(r"^[A-Za-z_$][\w$]*$")
+_LISTENERS = ("executionListener", "taskListener", "eventListener")
 
 Builder = Callable[["_Reader", etree._Element, dict[str, Any]], None]
 
@@ -137,12 +138,13 @@ class _Reader:
     # -- processes and scopes -------------------------------------------------------
 
     def read_process(self, el: etree._Element) -> ProcessModel | None:
+        if el.get("isExecutable", "true").strip().lower() == "false":
+            return None  # documentation of an outside participant: nothing to check or run
         process_id = el.get("id")
         if not process_id:
             self.error("a <process> has no id", None, el.sourceline)
             return None
-        if el.get("isExecutable", "true").strip().lower() == "false":
-            return None
+        self.warn_listeners(el, process_id)
         nodes: dict[str, dict[str, Any]] = {}
         flows: dict[str, SequenceFlow] = {}
         lanes: list[Lane] = []
@@ -207,14 +209,12 @@ class _Reader:
             kw["loop"] = self.read_loop(loop, node_id)
         if el.find(f"{_B}standardLoopCharacteristics") is not None:
             self.unsupported(kw, "standard loops (standardLoopCharacteristics) are not run")
-        for listener in ("executionListener", "taskListener"):
-            if vendor_children(el, listener):
-                self.warn(f"{listener}s are not run by lanes", node_id, el.sourceline)
+        self.warn_listeners(el, node_id)
         return kw
 
     def read_flow(self, el: etree._Element) -> SequenceFlow | None:
-        # Activiti and Flowable accept flows without an id; name them by their line.
-        flow_id = el.get("id") or f"sequenceFlow_line{el.sourceline}"
+        flow_id = el.get("id") or self.name_unnamed_flow(el)
+        self.warn_listeners(el, flow_id)
         condition: Expression | None = None
         unsupported: str | None = None
         skip = vendor_attr(el, "skipExpression")
@@ -266,6 +266,26 @@ class _Reader:
             loop_counter_variable=vendor_attr(el, "elementIndexVariable") or "loopCounter",
         )
 
+    def name_unnamed_flow(self, el: etree._Element) -> str:
+        """Activiti and Flowable accept flows without an id: name them by their line.
+
+        Several such flows may share a line, and a name may already be taken; each gets
+        its own name, so that none silently replaces another.
+        """
+        base = f"sequenceFlow_line{el.sourceline}"
+        flow_id, n = base, 1
+        while flow_id in self.element_ids:
+            n += 1
+            flow_id = f"{base}_{n}"
+        self.element_ids[flow_id] = el.sourceline
+        return flow_id
+
+    def warn_listeners(self, el: etree._Element, element_id: str) -> None:
+        """Listeners (Java, expressions or scripts) on a node, flow or process never run."""
+        for listener in _LISTENERS:
+            if vendor_children(el, listener):
+                self.warn(f"{listener}s are not run by lanes", element_id, el.sourceline)
+
     # -- helpers used by the builders -----------------------------------------------
 
     def expr(self, text: str, element_id: str | None, line: int | None, what: str) -> Expression:
@@ -308,10 +328,18 @@ class _Reader:
             kw["event"] = EventDefinition("signal", self.signals.get(ref or "", ref))
         elif kind == "error":
             ref = d.get("errorRef")
-            kw["event"] = EventDefinition("error", self.errors_by_id.get(ref or "", ref))
+            kw["event"] = EventDefinition(
+                "error",
+                self.errors_by_id.get(ref or "", ref),
+                code_variable=vendor_attr(d, "errorCodeVariable"),
+            )
         elif kind == "escalation":
             ref = d.get("escalationRef")
-            kw["event"] = EventDefinition("escalation", self.escalations.get(ref or "", ref))
+            kw["event"] = EventDefinition(
+                "escalation",
+                self.escalations.get(ref or "", ref),
+                code_variable=vendor_attr(d, "escalationCodeVariable"),
+            )
         elif kind == "timer":
             kw["event"] = self.timer_definition(d, node_id)
         elif kind == "conditional":
@@ -423,11 +451,25 @@ def _service_task(reader: _Reader, el: etree._Element, kw: dict[str, Any]) -> No
         topic = vendor_attr(el, "topic") or kw["id"]
         kw["service"] = ServiceCall("external", topic, result)
         return
+    task_type = (vendor_attr(el, "type") or "").strip()
+    if task_type.lower() == "dmn":
+        reader.unsupported(kw, "DMN decisions are not run by lanes")
+        return
     for implementation in ("class", "delegateExpression", "expression"):
         value = vendor_attr(el, implementation)
         if value:
             kw["service"] = ServiceCall(implementation, value.strip(), result)
             return
+    if task_type:
+        # mail, http, shell, camel, mule...: built into the JVM engines, not into lanes.
+        reader.warn(
+            f"{kw['kind']}s of type '{task_type}' are not run by lanes; "
+            f"an external worker on topic '{task_type}' must serve them",
+            kw["id"],
+            kw["line"],
+        )
+        kw["service"] = ServiceCall(task_type, task_type, result)
+        return
     kw["service"] = ServiceCall("none", kw["id"], result)
 
 

@@ -34,7 +34,9 @@ def validate_process(process: ProcessModel) -> list[Problem]:
                 node.line,
             )
         if node.kind == "boundaryEvent":
-            if node.attached_to not in process.nodes:
+            if not node.attached_to:
+                error("a boundary event needs attachedToRef", node.id, node.line)
+            elif node.attached_to not in process.nodes:
                 error(
                     f"boundary event is attached to unknown activity '{node.attached_to}'",
                     node.id,

@@ -58,7 +58,11 @@ def intermediate_catch_event(run: Run, ex: Execution, node: FlowNode) -> None:
     ex["status"] = "wait"
     if node.event.kind == "conditional":
         assert node.event.condition is not None
-        if run.condition_holds(node.event.condition, ex):
+        try:
+            holds = run.condition_holds(node.event.condition, ex)
+        except Stuck:
+            holds = False  # as in Camunda: a variable it needs may be set later
+        if holds:
             run.leave(ex)
             return
     if node.event.kind not in ("timer", "message", "signal", "conditional"):

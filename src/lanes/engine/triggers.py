@@ -114,6 +114,8 @@ def throw(run: Run, ex: Execution, kind: str, code: str | None) -> bool:
     if found is None:
         return False
     owner, catcher = found
+    if catcher.event is not None and catcher.event.code_variable and code is not None:
+        run.set_variables(owner, {catcher.event.code_variable: code})
     if catcher.kind == "boundaryEvent":
         fire_boundary(run, owner, catcher)
     else:

@@ -2,21 +2,29 @@
 
 A model is a tree of blocks (`Block`) drawn by hypothesis from a small grammar:
 
-    block := user task
-           | sequence of 1-4 blocks
-           | parallel split/join with 2-3 branches
-           | exclusive split/join with 2-3 conditioned branches and a default flow
-           | inclusive split/join with 2-3 branches ${x_n > k} and a default flow
-           | embedded subprocess around a block
-           | multi-instance user task (parallel or sequential, loopCardinality 1-3,
-             optionally ${nrOfCompletedInstances >= c})
-           | user task with a PT1H boundary timer whose path rejoins or ends on its own
+    block := task                        a user task
+           | sequence(block{1-4})
+           | parallel(block{2-3})        parallel split and join
+           | exclusive(block{2-3})       ${x_n == k}, ${x_n < k} or ${x_n >= k} on each
+                                         branch, plus a default flow (a block, or straight
+                                         to the merge)
+           | inclusive(block{2-3})       ${x_n > k} on each branch, plus a default flow
+           | subprocess(block)           an embedded subprocess, sometimes multi-instance
+                                         (loopCardinality 1-3, parallel or sequential)
+           | multi-instance task         parallel or sequential, loopCardinality 1-3,
+                                         sometimes ${nrOfCompletedInstances >= c}
+           | timer task                  a user task with a PT1H boundary timer
+
+Tasks, multi-instance tasks and subprocesses may carry a PT1H boundary timer: an
+interrupting one whose path rejoins after the activity through an exclusive merge, or a
+timer whose path (with or without a task of its own) goes to an end event of its own.
+An interrupting timer that ends its path would starve an enclosing parallel join, so
+that one is only drawn where no parallel branch is open in the same scope.
 
 `render` numbers the blocks and turns the tree into BPMN XML plus what the tests need to
-know about it: the start variables that steer the gateways, how many tasks a node can
-have open at once, and which tasks the chosen gateway branches make mandatory or
-impossible. Imports nothing from lanes: the model is described independently of the
-engine under test.
+know about it: the start variables that steer the gateways, how many tasks of a node can
+be open at once, and how often each task is completed on the branches the gateways take.
+Imports nothing from lanes: the model is described independently of the engine.
 """
 
 from __future__ import annotations
@@ -24,7 +32,6 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 from typing import Literal
-from xml.sax.saxutils import quoteattr
 
 from hypothesis import strategies as st
 
@@ -34,34 +41,43 @@ PROCESS_ID = "random"
 TIMER_DURATION = "PT1H"
 MAX_DEPTH = 4
 MAX_TASKS = 25
+MAX_COPIES = 6  # nested multi-instance subprocesses multiply their tasks at most this much
 
 Comparison = Literal["==", "<", ">="]
 
 
 @dataclass(frozen=True)
-class Task:
-    """A plain user task."""
+class Timer:
+    """A PT1H boundary timer and where its flow goes.
 
-
-@dataclass(frozen=True)
-class MultiInstanceTask:
-    sequential: bool
-    cardinality: int
-    completion_at: int | None  # ${nrOfCompletedInstances >= completion_at}
-
-
-@dataclass(frozen=True)
-class TimerTask:
-    """A user task with a PT1H boundary timer.
-
-    `path` says where the timer's flow goes: "rejoin" merges back after the task through
-    an exclusive gateway (interrupting timers only, so one token leaves the block), "end"
-    goes to an end event of its own. `path_task` puts a user task on that flow.
+    "rejoin" merges back after the activity through an exclusive gateway (interrupting
+    timers only, so one token leaves the block); "end" goes to an end event of its own.
+    `path_task` puts a user task on the timer's flow.
     """
 
     interrupting: bool
     path: Literal["rejoin", "end"]
     path_task: bool
+
+
+@dataclass(frozen=True)
+class Loop:
+    sequential: bool
+    cardinality: int
+    completion_at: int | None = None  # ${nrOfCompletedInstances >= completion_at}
+
+    @property
+    def completions(self) -> int:
+        """Instances that complete before the activity is left (when nothing interrupts)."""
+        if self.completion_at is None:
+            return self.cardinality
+        return min(self.cardinality, self.completion_at)
+
+
+@dataclass(frozen=True)
+class Task:
+    loop: Loop | None = None
+    timer: Timer | None = None
 
 
 @dataclass(frozen=True)
@@ -85,7 +101,7 @@ class Exclusive:
 
 @dataclass(frozen=True)
 class Inclusive:
-    """Branches guarded by ${x_n > k}; every one that holds is taken."""
+    """Branches guarded by ${x_n > k}; every one that holds is taken, else the default."""
 
     branches: tuple[tuple[int, Block], ...]
     default: Block | None
@@ -95,11 +111,11 @@ class Inclusive:
 @dataclass(frozen=True)
 class SubProcess:
     body: Block
+    loop: Loop | None = None
+    timer: Timer | None = None
 
 
-Block = (
-    Task | MultiInstanceTask | TimerTask | Sequence | Parallel | Exclusive | Inclusive | SubProcess
-)
+Block = Task | Sequence | Parallel | Exclusive | Inclusive | SubProcess
 
 
 def holds(op: Comparison, value: int, bound: int) -> bool:
@@ -125,83 +141,96 @@ def chosen_inclusive(block: Inclusive) -> list[int]:
 # -- the strategy ------------------------------------------------------------------------
 
 
-_LEAF_KINDS = ("task", "multi", "timer")
+_LEAVES = ("task", "multi", "timer")
 _KINDS = ("task", "sequence", "parallel", "exclusive", "inclusive", "subprocess", "multi", "timer")
+
+
+@dataclass
+class _Draw:
+    draw: st.DrawFn
+    budget: int
+    max_depth: int
+
+    def block(self, depth: int, in_parallel: bool, copies: int, in_sequence: bool = False) -> Block:
+        if depth >= self.max_depth or self.budget <= 3:
+            kinds: tuple[str, ...] = _LEAVES
+        else:
+            kinds = tuple(k for k in _KINDS if not (in_sequence and k == "sequence"))
+        kind = self.draw(st.sampled_from(kinds))
+        if kind == "task":
+            self.budget -= 1
+            return Task()
+        if kind == "multi":
+            self.budget -= 1
+            loop = Loop(
+                self.draw(st.booleans()),
+                self.draw(st.integers(1, 3)),
+                self.draw(st.none() | st.integers(1, 3)),
+            )
+            return Task(loop, self.maybe_timer(in_parallel))
+        if kind == "timer":
+            self.budget -= 1
+            return Task(None, self.timer(in_parallel))
+
+        def child(parallel: bool = in_parallel, sequence: bool = False) -> Block:
+            return self.block(depth + 1, parallel, copies, sequence)
+
+        if kind == "sequence":
+            count = self.draw(st.integers(1, 4))
+            return Sequence(tuple(child(sequence=True) for _ in range(count)))
+        if kind == "parallel":
+            count = self.draw(st.integers(2, 3))
+            return Parallel(tuple(child(parallel=True) for _ in range(count)))
+        if kind == "exclusive":
+            count = self.draw(st.integers(2, 3))
+            conditions = [
+                (self.draw(st.sampled_from(("==", "<", ">="))), self.draw(st.integers(0, 3)))
+                for _ in range(count)
+            ]
+            branches = tuple((op, bound, child()) for op, bound in conditions)
+            default = child() if self.draw(st.booleans()) else None
+            return Exclusive(branches, default, self.draw(st.integers(-1, 4)))
+        if kind == "inclusive":
+            count = self.draw(st.integers(2, 3))
+            bounds = [self.draw(st.integers(0, 3)) for _ in range(count)]
+            # Inclusive branches run beside each other: a lost token there is harmless
+            # (the join waits only for tokens that can still arrive), but a parallel join
+            # inside one would still starve, so the flag passes down unchanged.
+            branches_i = tuple((bound, child()) for bound in bounds)
+            default = child() if self.draw(st.booleans()) else None
+            return Inclusive(branches_i, default, self.draw(st.integers(-1, 4)))
+        # A subprocess is a scope of its own: a token ended inside it starves no join.
+        timer = self.maybe_timer(in_parallel)
+        loop = None
+        if self.draw(st.booleans()):
+            cardinality = self.draw(st.integers(1, 3))
+            if copies * cardinality <= MAX_COPIES:
+                loop = Loop(self.draw(st.booleans()), cardinality)
+        inner_copies = copies * (loop.cardinality if loop else 1)
+        body = self.block(depth + 1, False, inner_copies)
+        return SubProcess(body, loop, timer)
+
+    def maybe_timer(self, in_parallel: bool) -> Timer | None:
+        return self.timer(in_parallel) if self.draw(st.booleans()) else None
+
+    def timer(self, in_parallel: bool) -> Timer:
+        interrupting = self.draw(st.booleans())
+        if interrupting and not in_parallel:
+            path: Literal["rejoin", "end"] = self.draw(st.sampled_from(("rejoin", "end")))
+        elif interrupting:
+            path = "rejoin"
+        else:
+            path = "end"
+        path_task = self.draw(st.booleans())
+        if path_task:
+            self.budget -= 1
+        return Timer(interrupting, path, path_task)
 
 
 @st.composite
 def blocks(draw: st.DrawFn, max_depth: int = MAX_DEPTH, max_tasks: int = MAX_TASKS) -> Block:
-    """A random block tree with at most `max_depth` nested blocks and about `max_tasks` tasks."""
-    budget = [max_tasks]
-    return _block(draw, budget, depth=0, max_depth=max_depth, in_parallel=False, in_sequence=False)
-
-
-def _block(
-    draw: st.DrawFn,
-    budget: list[int],
-    depth: int,
-    max_depth: int,
-    in_parallel: bool,
-    in_sequence: bool,
-) -> Block:
-    if depth >= max_depth or budget[0] <= 3:
-        kinds: tuple[str, ...] = _LEAF_KINDS
-    else:
-        kinds = tuple(k for k in _KINDS if not (in_sequence and k == "sequence"))
-    kind = draw(st.sampled_from(kinds))
-    if kind in _LEAF_KINDS:
-        return _leaf(draw, budget, kind, in_parallel)
-
-    def child(parallel: bool = in_parallel, sequence: bool = False) -> Block:
-        return _block(draw, budget, depth + 1, max_depth, parallel, sequence)
-
-    if kind == "sequence":
-        count = draw(st.integers(1, 4))
-        return Sequence(tuple(child(sequence=True) for _ in range(count)))
-    if kind == "parallel":
-        count = draw(st.integers(2, 3))
-        return Parallel(tuple(child(parallel=True) for _ in range(count)))
-    if kind == "exclusive":
-        count = draw(st.integers(2, 3))
-        conditions = [
-            (draw(st.sampled_from(("==", "<", ">="))), draw(st.integers(0, 3)))
-            for _ in range(count)
-        ]
-        branches = tuple((op, bound, child()) for op, bound in conditions)
-        default = child() if draw(st.booleans()) else None
-        return Exclusive(branches, default, draw(st.integers(-1, 4)))
-    if kind == "inclusive":
-        count = draw(st.integers(2, 3))
-        bounds = [draw(st.integers(0, 3)) for _ in range(count)]
-        # An inclusive branch runs beside its siblings, like a parallel one.
-        branches_i = tuple((bound, child(parallel=True)) for bound in bounds)
-        default = child(parallel=True) if draw(st.booleans()) else None
-        return Inclusive(branches_i, default, draw(st.integers(-1, 4)))
-    # A subprocess is a scope of its own: a token ended inside it no longer starves a join.
-    return SubProcess(child(parallel=False))
-
-
-def _leaf(draw: st.DrawFn, budget: list[int], kind: str, in_parallel: bool) -> Block:
-    budget[0] -= 1
-    if kind == "task":
-        return Task()
-    if kind == "multi":
-        cardinality = draw(st.integers(1, 3))
-        completion = draw(st.none() | st.integers(1, 3))
-        return MultiInstanceTask(draw(st.booleans()), cardinality, completion)
-    interrupting = draw(st.booleans())
-    # An interrupting timer whose path ends elsewhere would starve an enclosing parallel
-    # join for ever: such a model deadlocks by design, so it is not well formed here.
-    if interrupting and not in_parallel:
-        path: Literal["rejoin", "end"] = draw(st.sampled_from(("rejoin", "end")))
-    elif interrupting:
-        path = "rejoin"
-    else:
-        path = "end"
-    path_task = draw(st.booleans())
-    if path_task:
-        budget[0] -= 1
-    return TimerTask(interrupting, path, path_task)
+    """A random block tree at most `max_depth` deep with about `max_tasks` user tasks."""
+    return _Draw(draw, max_tasks, max_depth).block(0, in_parallel=False, copies=1)
 
 
 # -- rendering ---------------------------------------------------------------------------
@@ -214,24 +243,27 @@ class Model:
     tree: Block
     xml: bytes
     variables: dict[str, int]
-    # node id -> how many tasks of it can be open at once / can ever be created
+    # user task id -> how many of its tasks can be open at once / can ever be created
     max_open: dict[str, int]
     max_created: dict[str, int]
-    # tasks on the branches the gateways take: all of them run when no timer fires
-    required: set[str]
-    # tasks on branches the gateways do not take: none of them may ever run
-    impossible: set[str]
+    # user task id -> how often it is completed when no timer fires (0 off the branches
+    # the gateways take, and on timer paths)
+    completions: dict[str, int]
     timer_path_tasks: set[str]
-    has_timers: bool
-    parallel_joins: dict[str, int]  # join gateway id -> its incoming flows
+    impossible: set[str]  # user tasks on branches the gateways do not take
+    parallel_joins: dict[str, int]  # parallel join id -> its incoming flows
 
     @property
     def user_tasks(self) -> set[str]:
         return set(self.max_open)
 
     @property
+    def has_timers(self) -> bool:
+        return b"timerEventDefinition" in self.xml
+
+    @property
     def step_limit(self) -> int:
-        """More steps than any run can take: every task instance once, every timer once."""
+        """More steps than any run takes: each task instance once, each timer once."""
         return sum(self.max_created.values()) * 2 + 10
 
 
@@ -240,16 +272,31 @@ class _Scope:
     elements: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class _Where:
+    """Where a block is rendered: taken by the gateways or not, and how many copies
+    (multi-instance subprocesses) run at once and in all."""
+
+    taken: bool = True
+    concurrent: int = 1
+    copies: int = 1
+
+    def inside(self, loop: Loop | None, taken: bool = True) -> _Where:
+        if loop is None:
+            return _Where(self.taken and taken, self.concurrent, self.copies)
+        concurrent = self.concurrent * (1 if loop.sequential else loop.cardinality)
+        return _Where(self.taken and taken, concurrent, self.copies * loop.cardinality)
+
+
 class _Renderer:
     def __init__(self) -> None:
         self.counts: dict[str, int] = {}
         self.variables: dict[str, int] = {}
         self.max_open: dict[str, int] = {}
         self.max_created: dict[str, int] = {}
-        self.required: set[str] = set()
-        self.impossible: set[str] = set()
+        self.completions: dict[str, int] = {}
         self.timer_path_tasks: set[str] = set()
-        self.has_timers = False
+        self.impossible: set[str] = set()
         self.parallel_joins: dict[str, int] = {}
 
     def new_id(self, prefix: str) -> str:
@@ -258,10 +305,7 @@ class _Renderer:
 
     def flow(self, scope: _Scope, source: str, target: str, condition: str | None = None) -> str:
         flow_id = self.new_id("f")
-        head = (
-            f"<sequenceFlow id={quoteattr(flow_id)} sourceRef={quoteattr(source)} "
-            f"targetRef={quoteattr(target)}"
-        )
+        head = f'<sequenceFlow id="{flow_id}" sourceRef="{source}" targetRef="{target}"'
         if condition is None:
             scope.elements.append(head + "/>")
         else:
@@ -272,43 +316,14 @@ class _Renderer:
             )
         return flow_id
 
-    def user_task(self, scope: _Scope, taken: bool, loop: str = "", limit: int = 1) -> str:
-        task_id = self.new_id("task")
-        self.max_open[task_id] = limit
-        self.max_created[task_id] = limit
-        (self.required if taken else self.impossible).add(task_id)
-        if loop:
-            scope.elements.append(f'<userTask id="{task_id}" name="{task_id}">{loop}</userTask>')
-        else:
-            scope.elements.append(f'<userTask id="{task_id}" name="{task_id}"/>')
-        return task_id
-
-    def block(self, block: Block, scope: _Scope, taken: bool) -> tuple[str, str]:
+    def block(self, block: Block, scope: _Scope, where: _Where) -> tuple[str, str]:
         """Render block into scope; returns its entry and exit node ids."""
         match block:
-            case Task():
-                task_id = self.user_task(scope, taken)
-                return task_id, task_id
-            case MultiInstanceTask(sequential, cardinality, completion_at):
-                completion = ""
-                if completion_at is not None:
-                    completion = (
-                        "<completionCondition>${nrOfCompletedInstances &gt;= "
-                        f"{completion_at}}}</completionCondition>"
-                    )
-                loop = (
-                    f'<multiInstanceLoopCharacteristics isSequential="{str(sequential).lower()}">'
-                    f"<loopCardinality>{cardinality}</loopCardinality>{completion}"
-                    "</multiInstanceLoopCharacteristics>"
-                )
-                task_id = self.user_task(scope, taken, loop)
-                self.max_open[task_id] = 1 if sequential else cardinality
-                self.max_created[task_id] = cardinality
-                return task_id, task_id
-            case TimerTask(interrupting, path, path_task):
-                return self.timer_task(scope, taken, interrupting, path, path_task)
+            case Task(loop, timer):
+                task_id = self.user_task(scope, where, loop)
+                return self.attach(scope, task_id, timer, where)
             case Sequence(children):
-                parts = [self.block(child, scope, taken) for child in children]
+                parts = [self.block(child, scope, where) for child in children]
                 for (_, exit_id), (entry_id, _) in itertools.pairwise(parts):
                     self.flow(scope, exit_id, entry_id)
                 return parts[0][0], parts[-1][1]
@@ -316,7 +331,7 @@ class _Renderer:
                 split, join = self.gateways(scope, "parallelGateway")
                 self.parallel_joins[join] = len(branches)
                 for branch in branches:
-                    entry_id, exit_id = self.block(branch, scope, taken)
+                    entry_id, exit_id = self.block(branch, scope, where)
                     self.flow(scope, split, entry_id)
                     self.flow(scope, exit_id, join)
                 return split, join
@@ -326,10 +341,12 @@ class _Renderer:
                 chosen = chosen_exclusive(block)
                 split, join = self.gateways(scope, "exclusiveGateway")
                 for index, (op, bound, branch) in enumerate(branches):
-                    entry_id, exit_id = self.block(branch, scope, taken and index == chosen)
+                    entry_id, exit_id = self.block(
+                        branch, scope, where.inside(None, index == chosen)
+                    )
                     self.flow(scope, split, entry_id, f"${{{variable} {op} {bound}}}")
                     self.flow(scope, exit_id, join)
-                self.default_branch(scope, split, join, default, taken and chosen is None)
+                self.default_branch(scope, split, join, default, where.inside(None, chosen is None))
                 return split, join
             case Inclusive(branches, default, value):
                 variable = self.new_id("x_")
@@ -337,25 +354,43 @@ class _Renderer:
                 selected = chosen_inclusive(block)
                 split, join = self.gateways(scope, "inclusiveGateway")
                 for index, (bound, branch) in enumerate(branches):
-                    entry_id, exit_id = self.block(branch, scope, taken and index in selected)
+                    entry_id, exit_id = self.block(
+                        branch, scope, where.inside(None, index in selected)
+                    )
                     self.flow(scope, split, entry_id, f"${{{variable} > {bound}}}")
                     self.flow(scope, exit_id, join)
-                self.default_branch(scope, split, join, default, taken and not selected)
+                self.default_branch(scope, split, join, default, where.inside(None, not selected))
                 return split, join
-            case SubProcess(body):
+            case SubProcess(body, loop, timer):
                 sub_id = self.new_id("sub")
                 inner = _Scope()
                 start, end = self.new_id("start"), self.new_id("end")
                 inner.elements.append(f'<startEvent id="{start}"/>')
-                entry_id, exit_id = self.block(body, inner, taken)
+                entry_id, exit_id = self.block(body, inner, where.inside(loop))
                 inner.elements.append(f'<endEvent id="{end}"/>')
                 self.flow(inner, start, entry_id)
                 self.flow(inner, exit_id, end)
                 scope.elements.append(
-                    f'<subProcess id="{sub_id}">' + "".join(inner.elements) + "</subProcess>"
+                    f'<subProcess id="{sub_id}">{loop_xml(loop)}'
+                    + "".join(inner.elements)
+                    + "</subProcess>"
                 )
-                return sub_id, sub_id
+                return self.attach(scope, sub_id, timer, where)
         raise AssertionError(f"not a block: {block!r}")
+
+    def user_task(self, scope: _Scope, where: _Where, loop: Loop | None = None) -> str:
+        task_id = self.new_id("task")
+        at_once = 1 if loop is None or loop.sequential else loop.cardinality
+        self.max_open[task_id] = where.concurrent * at_once
+        self.max_created[task_id] = where.copies * (loop.cardinality if loop else 1)
+        runs = loop.completions if loop else 1
+        self.completions[task_id] = where.copies * runs if where.taken else 0
+        if not where.taken:
+            self.impossible.add(task_id)
+        scope.elements.append(
+            f'<userTask id="{task_id}" name="{task_id}">{loop_xml(loop)}</userTask>'
+        )
+        return task_id
 
     def gateways(self, scope: _Scope, kind: str) -> tuple[str, str]:
         split, join = self.new_id("split"), self.new_id("join")
@@ -364,61 +399,66 @@ class _Renderer:
         return split, join
 
     def default_branch(
-        self, scope: _Scope, split: str, join: str, default: Block | None, taken: bool
+        self, scope: _Scope, split: str, join: str, default: Block | None, where: _Where
     ) -> None:
         if default is None:
             flow_id = self.flow(scope, split, join)
         else:
-            entry_id, exit_id = self.block(default, scope, taken)
+            entry_id, exit_id = self.block(default, scope, where)
             flow_id = self.flow(scope, split, entry_id)
             self.flow(scope, exit_id, join)
-        self.set_default(scope, split, flow_id)
+        opening = f'id="{split}"/>'
+        index = next(i for i, e in enumerate(scope.elements) if e.endswith(opening))
+        scope.elements[index] = scope.elements[index].replace(
+            opening, f'id="{split}" default="{flow_id}"/>'
+        )
 
-    def set_default(self, scope: _Scope, gateway: str, flow_id: str) -> None:
-        for i, element in enumerate(scope.elements):
-            if element.startswith(f'<exclusiveGateway id="{gateway}"') or element.startswith(
-                f'<inclusiveGateway id="{gateway}"'
-            ):
-                scope.elements[i] = element.replace("/>", f' default="{flow_id}"/>')
-                return
-        raise AssertionError(f"no gateway {gateway}")
-
-    def timer_task(
-        self,
-        scope: _Scope,
-        taken: bool,
-        interrupting: bool,
-        path: str,
-        path_task: bool,
+    def attach(
+        self, scope: _Scope, activity: str, timer: Timer | None, where: _Where
     ) -> tuple[str, str]:
-        self.has_timers = True
-        task_id = self.user_task(scope, taken)
+        """Put timer (if any) on the boundary of activity; returns the block's entry and exit."""
+        if timer is None:
+            return activity, activity
         boundary = self.new_id("timer")
-        cancel = "" if interrupting else ' cancelActivity="false"'
+        cancel = "" if timer.interrupting else ' cancelActivity="false"'
         scope.elements.append(
-            f'<boundaryEvent id="{boundary}" attachedToRef="{task_id}"{cancel}>'
+            f'<boundaryEvent id="{boundary}" attachedToRef="{activity}"{cancel}>'
             f"<timerEventDefinition><timeDuration>{TIMER_DURATION}</timeDuration>"
             "</timerEventDefinition></boundaryEvent>"
         )
         tail = boundary
-        if path_task:
-            # It runs only if the timer fires: never required, impossible off the path taken.
-            late = self.user_task(scope, False)
-            if taken:
-                self.impossible.discard(late)
-                self.timer_path_tasks.add(late)
+        if timer.path_task:
+            late = self.user_task(scope, where)
+            self.completions[late] = 0  # runs only if the timer fires
+            self.timer_path_tasks.add(late)
             self.flow(scope, boundary, late)
             tail = late
-        if path == "rejoin":
+        if timer.path == "rejoin":
             merge = self.new_id("merge")
             scope.elements.append(f'<exclusiveGateway id="{merge}"/>')
-            self.flow(scope, task_id, merge)
+            self.flow(scope, activity, merge)
             self.flow(scope, tail, merge)
-            return task_id, merge
+            return activity, merge
         end = self.new_id("timer_end")
         scope.elements.append(f'<endEvent id="{end}"/>')
         self.flow(scope, tail, end)
-        return task_id, task_id
+        return activity, activity
+
+
+def loop_xml(loop: Loop | None) -> str:
+    if loop is None:
+        return ""
+    completion = ""
+    if loop.completion_at is not None:
+        completion = (
+            "<completionCondition>${nrOfCompletedInstances &gt;= "
+            f"{loop.completion_at}}}</completionCondition>"
+        )
+    return (
+        f'<multiInstanceLoopCharacteristics isSequential="{str(loop.sequential).lower()}">'
+        f"<loopCardinality>{loop.cardinality}</loopCardinality>{completion}"
+        "</multiInstanceLoopCharacteristics>"
+    )
 
 
 def render(tree: Block) -> Model:
@@ -426,7 +466,7 @@ def render(tree: Block) -> Model:
     renderer = _Renderer()
     scope = _Scope()
     scope.elements.append('<startEvent id="start"/>')
-    entry_id, exit_id = renderer.block(tree, scope, True)
+    entry_id, exit_id = renderer.block(tree, scope, _Where())
     scope.elements.append('<endEvent id="end"/>')
     renderer.flow(scope, "start", entry_id)
     renderer.flow(scope, exit_id, "end")
@@ -447,10 +487,9 @@ def render(tree: Block) -> Model:
         variables=renderer.variables,
         max_open=renderer.max_open,
         max_created=renderer.max_created,
-        required=renderer.required,
-        impossible=renderer.impossible,
+        completions=renderer.completions,
         timer_path_tasks=renderer.timer_path_tasks,
-        has_timers=renderer.has_timers,
+        impossible=renderer.impossible,
         parallel_joins=renderer.parallel_joins,
     )
 

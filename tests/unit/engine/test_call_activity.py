@@ -201,6 +201,23 @@ def test_call_activity_reached_by_a_timer_starts_its_child() -> None:
     assert open_nodes(the_child(inst)) == ["work"]
 
 
+def test_multi_instance_call_activity_starts_one_child_per_instance() -> None:
+    body = (
+        '<startEvent id="start"/><callActivity id="call" calledElement="child">'
+        '<multiInstanceLoopCharacteristics isSequential="false">'
+        "<loopCardinality>2</loopCardinality></multiInstanceLoopCharacteristics></callActivity>"
+        + user_tasks("after")
+        + '<endEvent id="end"/>'
+        + chain("start", "call", "after", "end")
+    )
+    _, inst = started(body)
+    first, second = inst.children()
+    complete_at(first, "work", {"fail": False})
+    assert open_nodes(inst) == []
+    complete_at(second, "work", {"fail": False})
+    assert open_nodes(inst) == ["after"]
+
+
 def test_call_activity_started_event_carries_the_mapped_variables() -> None:
     mapping = '<flowable:in source="amount" target="childAmount"/>'
     h = Harness(parent(mappings=mapping), header=ERROR_HEADER)

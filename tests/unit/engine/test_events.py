@@ -301,6 +301,33 @@ def test_intermediate_signal_catch_continues_on_broadcast() -> None:
     assert open_nodes(inst) == ["after"]
 
 
+def test_correlating_a_message_by_business_key_reaches_only_that_instance() -> None:
+    engine = deploy(
+        model_xml(
+            wait_body('<messageEventDefinition messageRef="m"/>'),
+            header='<message id="m" name="paid"/>',
+        )
+    )
+    first = engine.start("p", business_key="A")
+    second = engine.start("p", business_key="B")
+    assert engine.correlate_message("paid", {"v": 1}, business_key="B") is second
+    assert open_nodes(second) == ["after"]
+    assert open_nodes(first) == []
+
+
+def test_a_signal_sent_to_one_instance_is_not_broadcast() -> None:
+    engine = deploy(
+        model_xml(
+            wait_body('<signalEventDefinition signalRef="s"/>'), header='<signal id="s" name="go"/>'
+        )
+    )
+    first = engine.start("p")
+    second = engine.start("p")
+    first.signal("go")
+    assert open_nodes(first) == ["after"]
+    assert open_nodes(second) == []
+
+
 def test_intermediate_conditional_catch_fires_when_variables_make_it_true() -> None:
     body = wait_body(
         '<conditionalEventDefinition><condition xsi:type="tFormalExpression">'

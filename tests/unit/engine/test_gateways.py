@@ -295,3 +295,17 @@ def test_conditional_flows_leaving_a_task_fall_back_to_its_default_flow() -> Non
     _, inst = start(body)
     complete_at(inst, "t", {"go_x": False})
     assert open_nodes(inst) == ["other"]
+
+
+def test_exclusive_gateway_looping_back_revisits_the_task() -> None:
+    body = (
+        '<startEvent id="start"/><userTask id="a"/><exclusiveGateway id="gw"/><endEvent id="end"/>'
+        + chain("start", "a", "gw")
+        + flow("gw", "a", "${again}")
+        + flow("gw", "end", "${!again}")
+    )
+    _, inst = start(body)
+    complete_at(inst, "a", {"again": True})
+    complete_at(inst, "a", {"again": False})
+    assert inst.ended
+    assert inst.visited == ["start", "a", "gw", "a", "gw", "end"]

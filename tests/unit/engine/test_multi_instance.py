@@ -259,3 +259,54 @@ def test_multi_instance_subprocess_gives_each_instance_its_own_scope() -> None:
     complete_all(inst, "r1")
     complete_all(inst, "r2")
     assert open_nodes(inst) == ["after"]
+
+
+def mi_subprocess(inner: str, boundary: str = "") -> str:
+    """start -> subProcess `sub` x2 (holding `inner`) -> after -> end; `caught` -> recover."""
+    return (
+        '<startEvent id="start"/><subProcess id="sub">'
+        '<multiInstanceLoopCharacteristics isSequential="false">'
+        "<loopCardinality>2</loopCardinality></multiInstanceLoopCharacteristics>"
+        + inner
+        + "</subProcess>"
+        + boundary
+        + user_tasks("after", "recover")
+        + '<endEvent id="end"/>'
+        + chain("start", "sub", "after", "end")
+        + (chain("caught", "recover", "end") if boundary else "")
+    )
+
+
+def test_error_in_one_instance_is_caught_by_a_boundary_on_the_multi_instance_subprocess() -> None:
+    inner = (
+        '<startEvent id="s_start"/><userTask id="w"/>'
+        '<endEvent id="s_fail"><errorEventDefinition errorRef="err"/></endEvent>'
+        + chain("s_start", "w", "s_fail")
+    )
+    boundary = (
+        '<boundaryEvent id="caught" attachedToRef="sub">'
+        '<errorEventDefinition errorRef="err"/></boundaryEvent>'
+    )
+    _, inst = start(mi_subprocess(inner, boundary), header='<error id="err" errorCode="E"/>')
+    assert open_nodes(inst) == ["w", "w"]
+    inst.complete(tasks_at(inst, "w")[0].id)
+    assert open_nodes(inst) == ["recover"]
+    assert inst.active_nodes() == ["recover"]
+
+
+def test_terminate_end_in_one_instance_ends_only_that_instance() -> None:
+    inner = (
+        '<startEvent id="s_start"/><parallelGateway id="s_fork"/>'
+        + user_tasks("w", "x")
+        + '<endEvent id="kill"><terminateEventDefinition/></endEvent><endEvent id="s_end"/>'
+        + chain("s_start", "s_fork")
+        + chain("s_fork", "w", "kill")
+        + chain("s_fork", "x", "s_end")
+    )
+    _, inst = start(mi_subprocess(inner))
+    assert open_nodes(inst) == ["w", "w", "x", "x"]
+    inst.complete(tasks_at(inst, "w")[0].id)
+    assert open_nodes(inst) == ["w", "x"]
+    assert body_counters(inst, "sub")["nrOfCompletedInstances"] == 1
+    inst.complete(tasks_at(inst, "w")[0].id)
+    assert open_nodes(inst) == ["after"]
