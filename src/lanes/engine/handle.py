@@ -51,6 +51,8 @@ def handle(model: ProcessModel, state: State, command: cmd.Command, ctx: Context
 
 def _start(run: Run, c: cmd.StartInstance) -> None:
     model = run.model
+    if run.state["visited"] or run.children(run.root):
+        raise EngineError(f"process instance {run.state['id']} has already started")
     if c.start_node is not None:
         start = model.nodes.get(c.start_node)
         if start is None or start.kind != "startEvent" or start.scope is not None:

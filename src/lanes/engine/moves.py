@@ -142,11 +142,20 @@ def return_to(run: Run, c: cmd.ReturnTo) -> None:
     downstream = reachable_from(run.model, target.id) | {target.id}
     current = run.position_in(ex, scope)
     for child in run.children(scope):
-        if child is current or child["node"] in downstream:
+        if child is current or _between(run, child, downstream):
             run.touch(child)
             run.cancel(child, "returned")
     token = run.new_exec(scope, target.id)
     run.enter(token)
+
+
+def _between(run: Run, child: Execution, downstream: frozenset[str]) -> bool:
+    """Whether a token lies on the way from the return target to here. A token waiting
+    at a join counts only if it came along a path from the target, not from a branch
+    that never passed through it."""
+    if child["status"] == "join" and child.get("flow") in run.model.flows:
+        return run.model.flows[child["flow"]].source in downstream
+    return child["node"] in downstream
 
 
 def withdraw(run: Run, c: cmd.Withdraw) -> None:

@@ -269,7 +269,14 @@ class Run:
         """A token is consumed (end event, flow-less node); its scope may be complete."""
         self.close_subscriptions(ex)
         del self.ex[ex["id"]]
-        self.scope_maybe_done(self.ex[ex["parent"]])
+        scope = self.ex[ex["parent"]]
+        if "src" in ex and scope["parent"] is not None and not scope.get("inst"):
+            if not self.children(scope):
+                # the completion that ended this subprocess can still be withdrawn: the
+                # scope moving on carries it, with a copy of itself to put back
+                scope["undo"] = [self.snapshot(scope)]
+                scope["src"] = list(ex["src"])
+        self.scope_maybe_done(scope)
 
     def scope_maybe_done(self, scope: Execution) -> None:
         if scope["status"] not in ("scope",) or self.children(scope):
