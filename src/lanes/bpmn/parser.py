@@ -170,7 +170,9 @@ class _Reader:
             kind = child.tag[len(_B) :]
             if kind == "sequenceFlow":
                 flow = self.read_flow(child)
-                if flow is not None:
+                # A duplicate id is already an error; keeping the first element avoids a
+                # second, misleading one (a start event replaced by a task "missing").
+                if flow is not None and flow.id not in flows:
                     flows[flow.id] = flow
             elif kind == "laneSet":
                 lanes.extend(_read_lanes(child))
@@ -180,7 +182,7 @@ class _Reader:
                     self.error(f"a <{kind}> has no id", None, child.sourceline)
                     continue
                 kw = self.read_node(child, kind, node_id, scope_id)
-                nodes[node_id] = kw
+                nodes.setdefault(node_id, kw)  # the first of duplicate ids, as for flows
                 if kind in ("subProcess", "transaction", "adHocSubProcess"):
                     self.read_scope(child, node_id, nodes, flows, lanes)
 
@@ -195,7 +197,7 @@ class _Reader:
             "scope": scope_id,
             "default_flow": el.get("default"),
             "async_before": vendor_flag(el, "async") or vendor_flag(el, "asyncBefore"),
-            "documentation": _text(el.find(f"{_B}documentation")),
+            "documentation": _text(el.find(f"{_B}documentation")) or None,
         }
         skip = vendor_attr(el, "skipExpression")
         if skip:
@@ -632,7 +634,7 @@ def _assemble(
         candidate_starter_users=tuple(split_list(vendor_attr(el, "candidateStarterUsers"))),
         candidate_starter_groups=tuple(split_list(vendor_attr(el, "candidateStarterGroups"))),
         lanes=tuple(lanes),
-        documentation=_text(el.find(f"{_B}documentation")),
+        documentation=_text(el.find(f"{_B}documentation")) or None,
         version_tag=vendor_attr(el, "versionTag"),
     )
 

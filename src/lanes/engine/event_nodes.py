@@ -48,6 +48,7 @@ def end_event(run: Run, ex: Execution, node: FlowNode) -> None:
             return  # an interrupting catcher cancelled this token
     else:
         _throw_message_or_signal(run, ex, node)
+    run.last_end_node = node.id
     run.end_token(ex)
 
 

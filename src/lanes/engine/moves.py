@@ -127,26 +127,63 @@ def jump(run: Run, c: cmd.Jump) -> None:
 
 
 def return_to(run: Run, c: cmd.ReturnTo) -> None:
-    """Send the case back to an earlier node, cancelling what lies between (退回/驳回)."""
+    """Send the case back to an earlier node, cancelling what lies between (退回/驳回).
+
+    The target may sit in a subprocess that has already finished: the scopes it needs are
+    opened again. Parallel joins that the cancelled work had passed get back the arrivals
+    of branches the return does not redo, so the case cannot deadlock at them.
+    """
     ex = _task_execution(run, c.task_id)
     target = _target(run, c.target_node)
     if target.id not in run.state["visited"]:
         raise InvalidMove(
             f"'{target.id}' has not been reached in this case, so it cannot be returned to"
         )
-    scope = _scope_for(run, target.scope, ex)
-    if scope is None:
-        raise InvalidMove(
-            f"'{target.id}' lies in subprocess '{target.scope}', which is no longer active"
-        )
-    downstream = reachable_from(run.model, target.id) | {target.id}
+    scope, anchor = _active_scope_towards(run, target, ex)
+    downstream = reachable_from(run.model, anchor) | {anchor}
     current = run.position_in(ex, scope)
+    cancelled: list[str] = []
     for child in run.children(scope):
         if child is current or _between(run, child, downstream):
+            cancelled.append(child["node"])
             run.touch(child)
             run.cancel(child, "returned")
-    token = run.new_exec(scope, target.id)
-    run.enter(token)
+    _rearm_parallel_joins(run, scope, anchor, downstream, cancelled)
+    _place_token(run, target, scope)
+
+
+def _active_scope_towards(run: Run, target: FlowNode, near: Execution) -> tuple[Execution, str]:
+    """The innermost active scope on the way to `target`, and the node in that scope that
+    holds the target (the target itself, or the finished subprocess around it)."""
+    chain = _scope_chain(run, target)
+    scope = run.root
+    anchor = chain[1] if len(chain) > 1 else target.id
+    for depth, scope_id in enumerate(chain):
+        found = _scope_for(run, scope_id, near)
+        if found is None:
+            break
+        scope = found
+        anchor = chain[depth + 1] if depth + 1 < len(chain) else target.id
+    assert anchor is not None
+    return scope, anchor
+
+
+def _rearm_parallel_joins(
+    run: Run, scope: Execution, anchor: str, downstream: frozenset[str], cancelled: list[str]
+) -> None:
+    for gateway_id in downstream:
+        gateway = run.nodes[gateway_id]
+        if gateway.kind != "parallelGateway" or len(gateway.incoming) < 2:
+            continue
+        passed = [
+            n for n in cancelled if n in reachable_from(run.model, gateway_id) and n != gateway_id
+        ]
+        if not passed:
+            continue
+        for flow_id in gateway.incoming:
+            source = run.model.flows[flow_id].source
+            if source not in downstream:
+                run.new_exec(scope, gateway_id, status="join", flow=flow_id)
 
 
 def _between(run: Run, child: Execution, downstream: frozenset[str]) -> bool:

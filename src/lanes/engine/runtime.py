@@ -51,6 +51,7 @@ class Run:
         self.events: list[ev.Event] = []
         self.agenda: deque[tuple[int, str]] = deque()
         self.vars_changed = False
+        self.last_end_node: str | None = None  # the end event that consumed the last token
 
     # -- the execution tree -----------------------------------------------------------
 
@@ -282,7 +283,7 @@ class Run:
         if scope["status"] not in ("scope",) or self.children(scope):
             return
         if scope["parent"] is None:
-            self.end_instance("completed")
+            self.end_instance("completed", end_node=self.last_end_node)
         else:
             self.leave(scope)
 

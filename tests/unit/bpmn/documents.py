@@ -7,6 +7,9 @@ ask `line_of(xml, 'id="x"')` where an element starts and compare it with a probl
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from lanes.bpmn import Definitions, FlowNode, ProcessModel, parse
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -20,18 +23,25 @@ _NAMESPACES = (
     ' xmlns:dc="http://www.omg.org/spec/DD/20100524/DC"'
     ' xmlns:di="http://www.omg.org/spec/DD/20100524/DI"'
 )
-# The smallest runnable body: none start -> none end.
-START_END = (
-    '<startEvent id="start"/>\n'
-    '<sequenceFlow id="toEnd" sourceRef="start" targetRef="end"/>\n'
-    '<endEvent id="end"/>\n'
-)
+
+
+def start_end(suffix: str = "") -> str:
+    """The smallest runnable body, none start -> none end; `suffix` keeps ids apart."""
+    return (
+        f'<startEvent id="start{suffix}"/>\n'
+        f'<sequenceFlow id="toEnd{suffix}" sourceRef="start{suffix}" targetRef="end{suffix}"/>\n'
+        f'<endEvent id="end{suffix}"/>\n'
+    )
+
+
+START_END = start_end()
 
 
 def definitions(*parts: str) -> bytes:
     """A <definitions> document holding `parts` (processes, messages, DI...) in order."""
     body = "\n".join(parts)
-    return f'<?xml version="1.0" encoding="UTF-8"?>\n<definitions {_NAMESPACES}>\n{body}\n</definitions>\n'.encode()
+    head = f'<?xml version="1.0" encoding="UTF-8"?>\n<definitions {_NAMESPACES}>\n'
+    return f"{head}{body}\n</definitions>\n".encode()
 
 
 def process(body: str, process_id: str = "p", attributes: str = 'isExecutable="true"') -> str:
@@ -58,3 +68,9 @@ def line_of(xml: bytes, needle: str) -> int:
     text = xml.decode()
     index = text.index(needle)
     return text.count("\n", 0, index) + 1
+
+
+def corpus_dir() -> Path:
+    """The shared corpus: `$LANES_CORPUS_DIR`, else `shared/corpus` beside the project."""
+    override = os.environ.get("LANES_CORPUS_DIR")
+    return Path(override) if override else Path(__file__).parents[4] / "shared" / "corpus"

@@ -30,6 +30,7 @@ Imports nothing from lanes: the model is described independently of the engine.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -142,7 +143,8 @@ def chosen_inclusive(block: Inclusive) -> list[int]:
 
 
 _LEAVES = ("task", "multi", "timer")
-_KINDS = ("task", "sequence", "parallel", "exclusive", "inclusive", "subprocess", "multi", "timer")
+_COMPOSITES = ("sequence", "parallel", "exclusive", "inclusive", "subprocess")
+_KINDS = ("task", *_COMPOSITES, "multi", "timer")
 
 
 @dataclass
@@ -154,6 +156,9 @@ class _Draw:
     def block(self, depth: int, in_parallel: bool, copies: int, in_sequence: bool = False) -> Block:
         if depth >= self.max_depth or self.budget <= 3:
             kinds: tuple[str, ...] = _LEAVES
+        elif depth <= 1:
+            # Gateways at the top take only some branches: keep those branches busy.
+            kinds = tuple(k for k in _COMPOSITES if not (in_sequence and k == "sequence"))
         else:
             kinds = tuple(k for k in _KINDS if not (in_sequence and k == "sequence"))
         kind = self.draw(st.sampled_from(kinds))
@@ -188,7 +193,7 @@ class _Draw:
                 for _ in range(count)
             ]
             branches = tuple((op, bound, child()) for op, bound in conditions)
-            default = child() if self.draw(st.booleans()) else None
+            default = self.default(child)
             return Exclusive(branches, default, self.draw(st.integers(-1, 4)))
         if kind == "inclusive":
             count = self.draw(st.integers(2, 3))
@@ -197,8 +202,8 @@ class _Draw:
             # (the join waits only for tokens that can still arrive), but a parallel join
             # inside one would still starve, so the flag passes down unchanged.
             branches_i = tuple((bound, child()) for bound in bounds)
-            default = child() if self.draw(st.booleans()) else None
-            return Inclusive(branches_i, default, self.draw(st.integers(-1, 4)))
+            default = self.default(child)
+            return Inclusive(branches_i, default, self.draw(st.integers(1, 4)))
         # A subprocess is a scope of its own: a token ended inside it starves no join.
         timer = self.maybe_timer(in_parallel)
         loop = None
@@ -209,6 +214,10 @@ class _Draw:
         inner_copies = copies * (loop.cardinality if loop else 1)
         body = self.block(depth + 1, False, inner_copies)
         return SubProcess(body, loop, timer)
+
+    def default(self, child: Callable[[], Block]) -> Block | None:
+        """The default flow's block; now and then none, the flow going straight to the merge."""
+        return None if self.draw(st.integers(0, 3)) == 0 else child()
 
     def maybe_timer(self, in_parallel: bool) -> Timer | None:
         return self.timer(in_parallel) if self.draw(st.booleans()) else None

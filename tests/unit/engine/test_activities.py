@@ -88,7 +88,9 @@ def test_user_task_due_date_from_an_iso_duration() -> None:
 
 
 def test_user_task_due_date_from_an_iso_date_expression() -> None:
-    _, inst = start(one_task('flowable:dueDate="${deadline}"'), {"deadline": "2026-04-01T12:00:00Z"})
+    _, inst = start(
+        one_task('flowable:dueDate="${deadline}"'), {"deadline": "2026-04-01T12:00:00Z"}
+    )
     assert task_at(inst, "t").due == "2026-04-01T12:00:00Z"
 
 
@@ -140,6 +142,18 @@ def test_completing_a_user_task_emits_task_ended_with_the_variables() -> None:
         {"ok": True},
     )
     assert h.state["ex"]["i"]["vars"] == {"ok": True}
+
+
+def test_completing_with_local_variables_keeps_them_off_the_instance() -> None:
+    h = Harness(linear("a", "b"))
+    h.send(cmd.StartInstance())
+    h.send(cmd.CompleteTask(h.task_id("a"), {"note": 1}, local=True))
+    assert "note" not in h.state["ex"]["i"]["vars"]
+
+
+def test_user_task_due_date_from_a_duration_variable() -> None:
+    _, inst = start(one_task('flowable:dueDate="${wait}"'), {"wait": "PT30M"})
+    assert task_at(inst, "t").due == "2026-03-02T09:30:00Z"
 
 
 # -- pass-through tasks ---------------------------------------------------------------------
@@ -269,6 +283,27 @@ def test_send_and_business_rule_tasks_are_external_too() -> None:
     assert inst.ended
 
 
+def test_error_thrown_from_an_external_task_ends_it_and_takes_the_error_boundary() -> None:
+    body = (
+        '<startEvent id="start"/><serviceTask id="svc" camunda:topic="charge"/>'
+        '<boundaryEvent id="failed" attachedToRef="svc"><errorEventDefinition errorRef="err"/>'
+        "</boundaryEvent>"
+        + user_tasks("after", "fix")
+        + '<endEvent id="end"/>'
+        + chain("start", "svc", "after", "end")
+        + chain("failed", "fix", "end")
+    )
+    h = Harness(body, header='<error id="err" errorCode="DECLINED"/>')
+    events = h.send(cmd.StartInstance())
+    (created,) = of_type(events, ev.ExternalTaskCreated)
+    events = h.send(cmd.ThrowError(created.external_task_id, "DECLINED"))
+    assert of_type(events, ev.ExternalTaskEnded) == [
+        ev.ExternalTaskEnded(created.external_task_id, "error")
+    ]
+    assert h.state["ext"] == {}
+    assert [t["node"] for t in h.state["tasks"].values()] == ["fix"]
+
+
 # -- script tasks ---------------------------------------------------------------------------
 
 
@@ -298,6 +333,15 @@ def test_script_in_a_language_that_is_not_enabled_raises_an_incident() -> None:
     assert "groovy" in incident.message
     assert h.state["tasks"] == {}
     assert h.state["status"] == "active"
+
+
+def test_retrying_an_unsupported_script_raises_a_fresh_incident() -> None:
+    _, inst = start(script_body('scriptFormat="groovy"', "x = 1"))
+    (incident,) = inst.incidents
+    inst.retry(incident.id)
+    (again,) = inst.incidents
+    assert again.id != incident.id
+    assert again.node_id == "calc"
 
 
 # -- skip expressions -----------------------------------------------------------------------

@@ -58,7 +58,9 @@ def engine_for(parent_body: str) -> Engine:
     )
 
 
-def started(parent_body: str, variables: dict[str, object] | None = None) -> tuple[Engine, Instance]:
+def started(
+    parent_body: str, variables: dict[str, object] | None = None
+) -> tuple[Engine, Instance]:
     engine = engine_for(parent_body)
     return engine, engine.start("p", variables=variables)
 
@@ -132,6 +134,11 @@ def test_out_mapping_of_all_variables() -> None:
     _, inst = started(parent(mappings=mapping))
     finish_child(inst, verdict="ok")
     assert inst.variables == {"fail": False, "verdict": "ok"}
+
+
+def test_call_activity_business_key_from_an_expression() -> None:
+    _, inst = started(parent(call_attributes='flowable:businessKey="${key}"'), {"key": "K-1"})
+    assert the_child(inst).business_key == "K-1"
 
 
 def test_called_element_from_an_expression() -> None:

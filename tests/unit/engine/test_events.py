@@ -16,13 +16,13 @@ from .bpmn_builder import (
     chain,
     complete_at,
     deploy,
-    flow,
     linear,
     model_xml,
     of_type,
     open_nodes,
     start,
     task_at,
+    tasks_at,
     user_tasks,
 )
 
@@ -86,6 +86,34 @@ def test_terminate_end_in_a_subprocess_ends_only_the_subprocess() -> None:
     assert not inst.ended
     assert open_nodes(inst) == ["after"]
     assert "s_end" not in inst.visited
+
+
+def test_terminate_end_in_a_nested_subprocess_ends_only_the_innermost_one() -> None:
+    body = (
+        '<startEvent id="start"/>'
+        '<subProcess id="outer"><startEvent id="o_start"/><parallelGateway id="o_fork"/>'
+        '<userTask id="keep"/><endEvent id="o_end"/>'
+        '<subProcess id="inner"><startEvent id="i_start"/><parallelGateway id="i_fork"/>'
+        + user_tasks("x", "y")
+        + '<endEvent id="kill"><terminateEventDefinition/></endEvent><endEvent id="i_end"/>'
+        + chain("i_start", "i_fork")
+        + chain("i_fork", "x", "kill")
+        + chain("i_fork", "y", "i_end")
+        + "</subProcess>"
+        + chain("o_start", "o_fork")
+        + chain("o_fork", "keep", "o_end")
+        + chain("o_fork", "inner", "o_end")
+        + "</subProcess>"
+        + user_tasks("after")
+        + '<endEvent id="end"/>'
+        + chain("start", "outer", "after", "end")
+    )
+    _, inst = start(body)
+    assert open_nodes(inst) == ["keep", "x", "y"]
+    complete_at(inst, "x")
+    assert open_nodes(inst) == ["keep"]
+    complete_at(inst, "keep")
+    assert open_nodes(inst) == ["after"]
 
 
 def test_error_end_in_a_subprocess_is_caught_by_a_boundary_on_the_subprocess() -> None:
@@ -265,6 +293,13 @@ def test_intermediate_timer_fires_at_its_due_time(
     assert inst.state["subs"] == {}
 
 
+def test_intermediate_timer_date_already_past_fires_at_the_next_clock_tick() -> None:
+    engine, inst = start(wait_body(timer("timeDate", "2020-01-01T00:00:00Z")))
+    assert open_nodes(inst) == []
+    engine.advance_clock(timedelta(0))
+    assert open_nodes(inst) == ["after"]
+
+
 def test_intermediate_timer_with_a_bad_value_raises_an_incident() -> None:
     _, inst = start(wait_body(timer("timeDuration", "${wait}")), {"wait": "soon"})
     assert [i.node_id for i in inst.incidents] == ["wait"]
@@ -328,6 +363,14 @@ def test_a_signal_sent_to_one_instance_is_not_broadcast() -> None:
     assert open_nodes(second) == []
 
 
+def test_broadcast_signal_variables_reach_the_catching_instance() -> None:
+    engine, inst = start(
+        wait_body('<signalEventDefinition signalRef="s"/>'), header='<signal id="s" name="go"/>'
+    )
+    engine.signal("go", {"k": 2})
+    assert inst.variables == {"k": 2}
+
+
 def test_intermediate_conditional_catch_fires_when_variables_make_it_true() -> None:
     body = wait_body(
         '<conditionalEventDefinition><condition xsi:type="tFormalExpression">'
@@ -372,7 +415,9 @@ def test_message_throw_event_emits_the_message_with_the_variables() -> None:
     body = (
         '<startEvent id="start"/>'
         '<intermediateThrowEvent id="send"><messageEventDefinition messageRef="m"/>'
-        "</intermediateThrowEvent>" + user_tasks("after") + '<endEvent id="end"/>'
+        "</intermediateThrowEvent>"
+        + user_tasks("after")
+        + '<endEvent id="end"/>'
         + chain("start", "send", "after", "end")
     )
     h = Harness(body, header='<message id="m" name="notify"/>')
@@ -405,9 +450,7 @@ def test_interrupting_boundary_timer_cancels_the_task_and_takes_the_boundary_pat
     work = h.task_id("work")
     (job,) = of_type(events, ev.JobScheduled)
     events = h.send(cmd.FireJob(job.job_id))
-    assert [(e.task_id, e.reason) for e in of_type(events, ev.TaskEnded)] == [
-        (work, "interrupted")
-    ]
+    assert [(e.task_id, e.reason) for e in of_type(events, ev.TaskEnded)] == [(work, "interrupted")]
     assert [t["node"] for t in h.state["tasks"].values()] == ["escape"]
 
 
@@ -493,6 +536,43 @@ def test_escalation_without_a_catcher_is_refused() -> None:
     assert open_nodes(inst) == ["work"]
 
 
+def test_boundary_timer_duration_from_an_expression() -> None:
+    engine, inst = start(boundary_body(timer("timeDuration", "${limit}")), {"limit": "PT3H"})
+    engine.advance_clock(timedelta(hours=2))
+    assert open_nodes(inst) == ["work"]
+    engine.advance_clock(timedelta(hours=1))
+    assert open_nodes(inst) == ["escape"]
+
+
+def test_interrupting_escalation_boundary_cancels_the_task() -> None:
+    _, inst = start(
+        boundary_body('<escalationEventDefinition escalationRef="esc"/>'),
+        header='<escalation id="esc" escalationCode="LATE"/>',
+    )
+    inst.escalate(task_at(inst, "work").id, "LATE")
+    assert open_nodes(inst) == ["escape"]
+
+
+def test_escalation_from_a_task_inside_a_subprocess_reaches_a_boundary_on_it() -> None:
+    body = (
+        '<startEvent id="start"/>'
+        '<subProcess id="sub"><startEvent id="s_start"/><userTask id="w"/><endEvent id="s_end"/>'
+        + chain("s_start", "w", "s_end")
+        + "</subProcess>"
+        '<boundaryEvent id="noted" attachedToRef="sub" cancelActivity="false">'
+        '<escalationEventDefinition escalationRef="esc"/></boundaryEvent>'
+        + user_tasks("after", "note")
+        + '<endEvent id="end"/>'
+        + chain("start", "sub", "after", "end")
+        + chain("noted", "note", "end")
+    )
+    _, inst = start(body, header='<escalation id="esc" escalationCode="X"/>')
+    inst.escalate(task_at(inst, "w").id, "X")
+    assert open_nodes(inst) == ["note", "w"]
+    complete_at(inst, "w")
+    assert open_nodes(inst) == ["after", "note"]
+
+
 def test_error_boundary_catches_an_error_thrown_from_the_task() -> None:
     _, inst = start(
         boundary_body('<errorEventDefinition errorRef="err"/>'),
@@ -541,3 +621,150 @@ def test_boundary_on_a_subprocess_cancels_every_token_inside() -> None:
     engine.advance_clock(timedelta(hours=1))
     assert open_nodes(inst) == ["escape"]
     assert inst.active_nodes() == ["escape"]
+
+
+def test_error_end_in_a_subprocess_is_caught_by_an_event_subprocess_of_the_process() -> None:
+    body = (
+        '<startEvent id="start"/>'
+        '<subProcess id="sub"><startEvent id="s_start"/><userTask id="work"/>'
+        '<endEvent id="fail"><errorEventDefinition errorRef="err"/></endEvent>'
+        + chain("s_start", "work", "fail")
+        + "</subProcess>"
+        + user_tasks("after")
+        + '<endEvent id="end"/>'
+        + chain("start", "sub", "after", "end")
+        + '<subProcess id="on_error" triggeredByEvent="true">'
+        '<startEvent id="e_start"><errorEventDefinition errorRef="err"/></startEvent>'
+        '<userTask id="repair"/><endEvent id="e_end"/>'
+        + chain("e_start", "repair", "e_end")
+        + "</subProcess>"
+    )
+    _, inst = start(body, header='<error id="err" errorCode="E1"/>')
+    complete_at(inst, "work")
+    assert open_nodes(inst) == ["repair"]
+    complete_at(inst, "repair")
+    assert inst.ended
+    assert "after" not in inst.visited
+
+
+def test_escalation_end_in_a_subprocess_fires_a_non_interrupting_boundary() -> None:
+    body = (
+        '<startEvent id="start"/>'
+        '<subProcess id="sub"><startEvent id="s_start"/><parallelGateway id="s_fork"/>'
+        + user_tasks("w", "x")
+        + '<endEvent id="s_esc"><escalationEventDefinition escalationRef="esc"/></endEvent>'
+        '<endEvent id="s_end"/>'
+        + chain("s_start", "s_fork")
+        + chain("s_fork", "w", "s_esc")
+        + chain("s_fork", "x", "s_end")
+        + "</subProcess>"
+        '<boundaryEvent id="caught" attachedToRef="sub" cancelActivity="false">'
+        '<escalationEventDefinition escalationRef="esc"/></boundaryEvent>'
+        + user_tasks("after", "notice")
+        + '<endEvent id="end"/>'
+        + chain("start", "sub", "after", "end")
+        + chain("caught", "notice", "end")
+    )
+    _, inst = start(body, header='<escalation id="esc" escalationCode="LATE"/>')
+    complete_at(inst, "w")
+    assert open_nodes(inst) == ["notice", "x"]
+    complete_at(inst, "x")
+    assert open_nodes(inst) == ["after", "notice"]
+
+
+def test_non_interrupting_message_event_subprocess_runs_once_per_message() -> None:
+    body = (
+        '<startEvent id="start"/>'
+        + user_tasks("work")
+        + '<endEvent id="end"/>'
+        + chain("start", "work", "end")
+        + '<subProcess id="esp" triggeredByEvent="true">'
+        '<startEvent id="esp_start" isInterrupting="false">'
+        '<messageEventDefinition messageRef="m"/></startEvent>'
+        + user_tasks("handle")
+        + '<endEvent id="esp_end"/>'
+        + chain("esp_start", "handle", "esp_end")
+        + "</subProcess>"
+    )
+    _, inst = start(body, header='<message id="m" name="info"/>')
+    inst.trigger_message("info")
+    inst.trigger_message("info")
+    assert open_nodes(inst) == ["handle", "handle", "work"]
+    for task in tasks_at(inst, "handle"):
+        inst.complete(task.id)
+    complete_at(inst, "work")
+    assert inst.ended
+
+
+def test_conditional_boundary_event_fires_when_variables_change() -> None:
+    _, inst = start(
+        boundary_body(
+            '<conditionalEventDefinition><condition xsi:type="tFormalExpression">'
+            "${urgent}</condition></conditionalEventDefinition>"
+        ),
+        {"urgent": False},
+    )
+    inst.set_variables({"other": 1})
+    assert open_nodes(inst) == ["work"]
+    inst.set_variables({"urgent": True})
+    assert open_nodes(inst) == ["escape"]
+
+
+def test_interrupting_boundary_timer_on_a_receive_task() -> None:
+    body = (
+        '<startEvent id="start"/><receiveTask id="wait"/>'
+        '<boundaryEvent id="late" attachedToRef="wait">'
+        + timer("timeDuration", "PT1H")
+        + "</boundaryEvent>"
+        + user_tasks("after", "escape")
+        + '<endEvent id="end"/>'
+        + chain("start", "wait", "after", "end")
+        + chain("late", "escape", "end")
+    )
+    engine, inst = start(body)
+    engine.advance_clock(timedelta(hours=1))
+    assert open_nodes(inst) == ["escape"]
+    with pytest.raises(EngineError):
+        inst.trigger("wait")
+
+
+def test_link_throw_continues_at_the_link_catch_of_the_same_name() -> None:
+    body = (
+        '<startEvent id="start"/>'
+        '<intermediateThrowEvent id="jump"><linkEventDefinition name="L"/>'
+        "</intermediateThrowEvent>"
+        '<intermediateCatchEvent id="land"><linkEventDefinition name="L"/>'
+        "</intermediateCatchEvent>"
+        + user_tasks("a")
+        + '<endEvent id="end"/>'
+        + chain("start", "jump")
+        + chain("land", "a", "end")
+    )
+    _, inst = start(body)
+    assert open_nodes(inst) == ["a"]
+
+
+def test_signal_end_event_reaches_a_catch_in_another_instance() -> None:
+    header = '<signal id="s" name="done"/>'
+    catcher = wait_body('<signalEventDefinition signalRef="s"/>')
+    thrower = (
+        '<startEvent id="t_start"/><endEvent id="t_end"><signalEventDefinition signalRef="s"/>'
+        "</endEvent>" + chain("t_start", "t_end")
+    )
+    engine = deploy(
+        model_xml(catcher, header=header), model_xml(thrower, process_id="q", header=header)
+    )
+    waiting = engine.start("p")
+    assert engine.start("q").ended
+    assert open_nodes(waiting) == ["after"]
+
+
+def test_message_end_event_emits_its_message_and_ends() -> None:
+    body = (
+        '<startEvent id="start"/><endEvent id="bye"><messageEventDefinition messageRef="m"/>'
+        "</endEvent>" + chain("start", "bye")
+    )
+    h = Harness(body, header='<message id="m" name="farewell"/>')
+    events = h.send(cmd.StartInstance({"k": 1}))
+    assert [(m.name, m.node_id) for m in of_type(events, ev.MessageThrown)] == [("farewell", "bye")]
+    assert h.state["status"] == "completed"

@@ -167,6 +167,28 @@ def test_inclusive_split_takes_the_default_flow_when_no_condition_holds() -> Non
     assert open_nodes(inst) == ["tc"]
 
 
+def test_inclusive_split_always_takes_unconditioned_flows() -> None:
+    body = (
+        '<startEvent id="start"/><inclusiveGateway id="split"/><inclusiveGateway id="merge"/>'
+        + user_tasks("a", "b", "c", "after")
+        + '<endEvent id="end"/>'
+        + flow("start", "split")
+        + flow("split", "a")
+        + flow("split", "b", "${false}")
+        + flow("split", "c", "${true}")
+        + chain("a", "merge")
+        + chain("b", "merge")
+        + chain("c", "merge")
+        + chain("merge", "after", "end")
+    )
+    _, inst = start(body)
+    assert open_nodes(inst) == ["a", "c"]
+    complete_at(inst, "c")
+    assert open_nodes(inst) == ["a"]
+    complete_at(inst, "a")
+    assert open_nodes(inst) == ["after"]
+
+
 def test_inclusive_join_is_not_blocked_by_a_branch_that_was_not_taken() -> None:
     _, inst = start(INCLUSIVE, {"a": True, "b": False})
     complete_at(inst, "ta")
@@ -309,3 +331,94 @@ def test_exclusive_gateway_looping_back_revisits_the_task() -> None:
     complete_at(inst, "a", {"again": False})
     assert inst.ended
     assert inst.visited == ["start", "a", "gw", "a", "gw", "end"]
+
+
+def test_retrying_a_gateway_incident_after_fixing_the_variable_moves_on() -> None:
+    body = (
+        '<startEvent id="start"/><exclusiveGateway id="gw"/>'
+        + user_tasks("a", "b")
+        + '<endEvent id="end"/>'
+        + flow("start", "gw")
+        + flow("gw", "a", "${x > 1}")
+        + flow("gw", "b", "${x <= 1}")
+        + chain("a", "end")
+        + chain("b", "end")
+    )
+    _, inst = start(body)
+    (incident,) = inst.incidents
+    inst.set_variables({"x": 5})
+    inst.retry(incident.id)
+    assert inst.incidents == []
+    assert open_nodes(inst) == ["a"]
+
+
+def test_complex_gateway_is_not_run_and_raises_an_incident() -> None:
+    body = (
+        '<startEvent id="start"/><complexGateway id="cg"/>'
+        + user_tasks("a")
+        + '<endEvent id="end"/>'
+        + chain("start", "cg", "a", "end")
+    )
+    _, inst = start(body)
+    assert [i.node_id for i in inst.incidents] == ["cg"]
+
+
+def test_inclusive_join_waits_for_a_token_inside_a_subprocess_on_another_branch() -> None:
+    body = (
+        '<startEvent id="start"/><inclusiveGateway id="split"/><inclusiveGateway id="merge"/>'
+        + user_tasks("a", "after")
+        + '<subProcess id="sub"><startEvent id="s_start"/><userTask id="inner"/>'
+        '<endEvent id="s_end"/>' + chain("s_start", "inner", "s_end") + "</subProcess>"
+        '<endEvent id="end"/>'
+        + flow("start", "split")
+        + flow("split", "a", "${true}")
+        + flow("split", "sub", "${true}")
+        + chain("a", "merge")
+        + chain("sub", "merge")
+        + chain("merge", "after", "end")
+    )
+    _, inst = start(body)
+    complete_at(inst, "a")
+    assert open_nodes(inst) == ["inner"]
+    complete_at(inst, "inner")
+    assert open_nodes(inst) == ["after"]
+
+
+def test_parallel_fork_and_join_inside_a_loop_run_again_each_round() -> None:
+    body = (
+        '<startEvent id="start"/><exclusiveGateway id="merge"/><parallelGateway id="fork"/>'
+        '<parallelGateway id="join"/><exclusiveGateway id="again"/>'
+        + user_tasks("b", "c")
+        + '<endEvent id="end"/>'
+        + chain("start", "merge", "fork")
+        + chain("fork", "b", "join")
+        + chain("fork", "c", "join")
+        + chain("join", "again")
+        + flow("again", "merge", "${loop}")
+        + flow("again", "end", "${!loop}")
+    )
+    _, inst = start(body, {"loop": True})
+    complete_at(inst, "b")
+    complete_at(inst, "c")
+    assert open_nodes(inst) == ["b", "c"]
+    complete_at(inst, "c", {"loop": False})
+    complete_at(inst, "b")
+    assert inst.ended
+
+
+def test_event_based_gateway_with_a_receive_task_waits_for_its_message() -> None:
+    body = (
+        '<startEvent id="start"/><eventBasedGateway id="ebg"/>'
+        '<receiveTask id="r" messageRef="m"/>'
+        '<intermediateCatchEvent id="timer"><timerEventDefinition>'
+        "<timeDuration>PT1H</timeDuration></timerEventDefinition></intermediateCatchEvent>"
+        + user_tasks("a", "b")
+        + '<endEvent id="end"/>'
+        + chain("start", "ebg")
+        + chain("ebg", "r", "a", "end")
+        + chain("ebg", "timer", "b", "end")
+    )
+    _, inst = start(body, header='<message id="m" name="go"/>')
+    inst.trigger_message("go")
+    assert open_nodes(inst) == ["a"]
+    assert inst.state["subs"] == {}

@@ -64,6 +64,44 @@ def test_state_survives_a_json_round_trip_after_every_command() -> None:
     assert h.state["status"] == "completed"
 
 
+def test_event_stream_of_starting_and_completing_a_one_task_process() -> None:
+    h = Harness(linear("a"))
+    events = h.send(cmd.StartInstance({"x": 1}, user="al"))
+    assert [type(e).__name__ for e in events] == [
+        "InstanceStarted",
+        "VariablesChanged",
+        "ActivityEntered",
+        "ActivityLeft",
+        "FlowTaken",
+        "ActivityEntered",
+        "TaskCreated",
+    ]
+    assert [e.node_id for e in of_type(events, ev.ActivityEntered)] == ["start", "a"]
+    task_id = h.task_id("a")
+    events = h.send(cmd.CompleteTask(task_id, user="al"))
+    assert events[0] == ev.TaskEnded(task_id, "a", "2026-03-02T09:00:00Z", "completed", "al", {})
+    assert [type(e).__name__ for e in events][-2:] == ["ActivityEntered", "InstanceEnded"]
+
+
+def test_instance_ended_names_the_none_end_event_that_ended_it() -> None:
+    body = (
+        '<startEvent id="start"/><userTask id="a"/><exclusiveGateway id="gw"/>'
+        '<endEvent id="approved"/><endEvent id="rejected"/>'
+        + chain("start", "a", "gw")
+        + '<sequenceFlow id="yes" sourceRef="gw" targetRef="approved">'
+        '<conditionExpression xsi:type="tFormalExpression">${ok}</conditionExpression>'
+        "</sequenceFlow>"
+        '<sequenceFlow id="no" sourceRef="gw" targetRef="rejected">'
+        '<conditionExpression xsi:type="tFormalExpression">${!ok}</conditionExpression>'
+        "</sequenceFlow>"
+    )
+    h = Harness(body)
+    h.send(cmd.StartInstance())
+    events = h.send(cmd.CompleteTask(h.task_id("a"), {"ok": False}))
+    (ended,) = of_type(events, ev.InstanceEnded)
+    assert (ended.state, ended.end_node) == ("completed", "rejected")
+
+
 def test_the_same_commands_give_the_same_events_and_state() -> None:
     def replay() -> tuple[list[ev.Event], str]:
         h = Harness(BUSY, header=HEADER)
@@ -104,6 +142,25 @@ def test_a_cancelled_instance_refuses_further_commands() -> None:
     assert h.state["tasks"] == {}
     with pytest.raises(InstanceEnded):
         h.send(cmd.CompleteTask(task_id))
+
+
+def test_cancelling_ends_open_tasks_and_cancels_pending_timers() -> None:
+    body = (
+        '<startEvent id="start"/><parallelGateway id="fork"/><userTask id="a"/>'
+        '<intermediateCatchEvent id="wait"><timerEventDefinition>'
+        "<timeDuration>PT1H</timeDuration></timerEventDefinition></intermediateCatchEvent>"
+        '<endEvent id="end"/>'
+        + chain("start", "fork")
+        + chain("fork", "a", "end")
+        + chain("fork", "wait", "end")
+    )
+    h = Harness(body)
+    h.send(cmd.StartInstance())
+    a = h.task_id("a")
+    events = h.send(cmd.CancelInstance("withdrawn by applicant"))
+    assert [e.task_id for e in of_type(events, ev.TaskEnded)] == [a]
+    assert len(of_type(events, ev.JobCancelled)) == 1
+    assert (h.state["status"], h.state["tasks"], h.state["subs"]) == ("terminated", {}, {})
 
 
 @pytest.mark.parametrize(

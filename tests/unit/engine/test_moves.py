@@ -51,7 +51,9 @@ SPLIT = (
 )
 
 
-def countersign(loop: str = "<loopCardinality>3</loopCardinality>", sequential: bool = False) -> str:
+def countersign(
+    loop: str = "<loopCardinality>3</loopCardinality>", sequential: bool = False
+) -> str:
     """start -> a -> sign (multi-instance) -> d -> end."""
     seq = "true" if sequential else "false"
     return (
@@ -157,6 +159,12 @@ def test_jump_from_one_countersign_task_moves_the_whole_countersign() -> None:
     assert inst.active_nodes() == ["d"]
 
 
+def test_jump_to_an_end_event_ends_the_instance() -> None:
+    _, inst = start(linear("a", "b"))
+    inst.jump(task_at(inst, "a").id, "end")
+    assert inst.ended
+
+
 # -- return ---------------------------------------------------------------------------------
 
 
@@ -254,6 +262,54 @@ def test_return_within_one_branch_keeps_the_other_branch_waiting_at_the_join() -
     assert open_nodes(inst) == ["d"]
 
 
+def test_return_inside_one_instance_of_a_multi_instance_subprocess() -> None:
+    body = (
+        '<startEvent id="start"/><subProcess id="sub">'
+        '<multiInstanceLoopCharacteristics isSequential="false">'
+        "<loopCardinality>2</loopCardinality></multiInstanceLoopCharacteristics>"
+        '<startEvent id="s_start"/>'
+        + user_tasks("x", "y")
+        + '<endEvent id="s_end"/>'
+        + chain("s_start", "x", "y", "s_end")
+        + "</subProcess>"
+        + user_tasks("after")
+        + '<endEvent id="end"/>'
+        + chain("start", "sub", "after", "end")
+    )
+    _, inst = start(body)
+    inst.complete(tasks_at(inst, "x")[0].id)
+    inst.return_to(task_at(inst, "y").id, "x")
+    assert open_nodes(inst) == ["x", "x"]
+    for task in tasks_at(inst, "x"):
+        inst.complete(task.id)
+    for task in tasks_at(inst, "y"):
+        inst.complete(task.id)
+    assert open_nodes(inst) == ["after"]
+
+
+def test_return_into_a_subprocess_that_has_finished_opens_it_again() -> None:
+    _, inst = start(WITH_SUB)
+    complete_at(inst, "a")
+    complete_at(inst, "s1")
+    complete_at(inst, "s2")
+    inst.return_to(task_at(inst, "after").id, "s1")
+    assert open_nodes(inst) == ["s1"]
+    complete_at(inst, "s1")
+    complete_at(inst, "s2")
+    assert open_nodes(inst) == ["after"]
+
+
+def test_return_from_after_a_join_to_one_branch_does_not_deadlock_the_join() -> None:
+    _, inst = start(SPLIT)
+    complete_at(inst, "a")
+    complete_at(inst, "b")
+    complete_at(inst, "c")
+    inst.return_to(task_at(inst, "d").id, "b")
+    assert open_nodes(inst) == ["b"]
+    complete_at(inst, "b")
+    assert open_nodes(inst) == ["d"]
+
+
 # -- withdraw -------------------------------------------------------------------------------
 
 
@@ -324,7 +380,7 @@ def test_withdraw_out_of_a_running_countersign_restores_the_counters() -> None:
         "nrOfCompletedInstances": 0,
     }
     assert sorted(t.assignee for t in tasks_at(inst, "sign")) == ["ann", "bob", "cy"]
-    reopened = [t for t in tasks_at(inst, "sign") if t.assignee == "ann"][0]
+    reopened = next(t for t in tasks_at(inst, "sign") if t.assignee == "ann")
     assert reopened.variables["user"] == "ann"
     for user in ("ann", "bob", "cy"):
         inst.complete(sign_by(inst, user))
@@ -448,6 +504,63 @@ def test_withdraw_of_the_task_before_a_subprocess_closes_it_again() -> None:
     assert inst.active_nodes() == ["a"]
     complete_at(inst, "a")
     assert open_nodes(inst) == ["s1"]
+
+
+def test_withdraw_before_a_countersign_cancels_all_its_instances() -> None:
+    _, inst = start(countersign(loop=""), SIGNERS)
+    a = task_at(inst, "a").id
+    inst.complete(a, user="al")
+    inst.withdraw(a)
+    assert open_nodes(inst) == ["a"]
+    assert inst.active_nodes() == ["a"]
+    assert not any(e["status"] == "mi" for e in inst.state["ex"].values())
+
+
+def test_withdraw_is_refused_after_one_countersign_instance_was_completed() -> None:
+    _, inst = start(countersign(loop=""), SIGNERS)
+    a = task_at(inst, "a").id
+    inst.complete(a)
+    inst.complete(sign_by(inst, "ann"))
+    with pytest.raises(InvalidMove):
+        inst.withdraw(a)
+
+
+def test_withdraw_is_refused_after_one_countersign_instance_was_claimed() -> None:
+    _, inst = start(countersign(loop=""), SIGNERS)
+    a = task_at(inst, "a").id
+    inst.complete(a)
+    inst.claim(sign_by(inst, "ann"), "ann")
+    with pytest.raises(InvalidMove):
+        inst.withdraw(a)
+
+
+def test_withdraw_is_refused_after_work_inside_the_following_subprocess() -> None:
+    _, inst = start(WITH_SUB)
+    a = task_at(inst, "a").id
+    inst.complete(a)
+    complete_at(inst, "s1")
+    with pytest.raises(InvalidMove):
+        inst.withdraw(a)
+    assert open_nodes(inst) == ["s2"]
+
+
+def test_withdraw_is_refused_after_a_boundary_fired_on_the_next_task() -> None:
+    body = (
+        '<startEvent id="start"/>'
+        + user_tasks("a", "b", "late")
+        + '<boundaryEvent id="remind" attachedToRef="b" cancelActivity="false">'
+        "<timerEventDefinition><timeDuration>PT1H</timeDuration></timerEventDefinition>"
+        '</boundaryEvent><endEvent id="end"/>'
+        + chain("start", "a", "b", "end")
+        + chain("remind", "late", "end")
+    )
+    engine, inst = start(body)
+    a = task_at(inst, "a").id
+    inst.complete(a)
+    engine.advance_clock(timedelta(hours=1))
+    assert open_nodes(inst) == ["b", "late"]
+    with pytest.raises(InvalidMove):
+        inst.withdraw(a)
 
 
 def test_withdraw_is_refused_after_the_next_task_was_completed() -> None:
@@ -579,6 +692,24 @@ def test_remove_instance_from_a_sequential_countersign_skips_the_current_signer(
     assert task_at(inst, "sign").assignee == "cy"
     inst.complete(task_at(inst, "sign").id)
     assert open_nodes(inst) == ["d"]
+
+
+def test_remove_instance_from_a_sequential_activity_with_a_cardinality() -> None:
+    body = (
+        '<startEvent id="start"/><userTask id="sign">'
+        '<multiInstanceLoopCharacteristics isSequential="true">'
+        "<loopCardinality>3</loopCardinality></multiInstanceLoopCharacteristics></userTask>"
+        + user_tasks("after")
+        + '<endEvent id="end"/>'
+        + chain("start", "sign", "after", "end")
+    )
+    _, inst = start(body)
+    inst.remove_instance(task_at(inst, "sign").id)
+    assert counters(inst)["nrOfInstances"] == 2
+    complete_at(inst, "sign")
+    assert open_nodes(inst) == ["sign"]
+    complete_at(inst, "sign")
+    assert open_nodes(inst) == ["after"]
 
 
 def test_removing_the_only_instance_is_refused() -> None:

@@ -165,6 +165,28 @@ def test_completion_condition_on_a_variable_set_by_an_instance() -> None:
     assert open_nodes(inst) == ["after"]
 
 
+def test_element_variable_can_be_a_record_read_with_dotted_access() -> None:
+    loop = 'flowable:collection="people" flowable:elementVariable="u">'
+    _, inst = start(
+        mi_task(loop, task_attributes='flowable:assignee="${u.name}"'),
+        {"people": [{"name": "ann"}, {"name": "bob"}]},
+    )
+    assert sorted(t.assignee for t in tasks_at(inst, "sign")) == ["ann", "bob"]
+
+
+def test_completion_condition_on_the_loop_counter_of_a_sequential_activity() -> None:
+    loop = (
+        "><loopCardinality>5</loopCardinality>"
+        "<completionCondition>${loopCounter >= 1}</completionCondition>"
+    )
+    _, inst = start(mi_task(loop, sequential=True))
+    (task,) = tasks_at(inst, "sign")
+    inst.complete(task.id)
+    (task,) = tasks_at(inst, "sign")
+    inst.complete(task.id)
+    assert open_nodes(inst) == ["after"]
+
+
 def test_nested_multi_instance_subprocess_with_multi_instance_task_inside() -> None:
     body = (
         '<startEvent id="start"/>'
@@ -175,7 +197,9 @@ def test_nested_multi_instance_subprocess_with_multi_instance_task_inside() -> N
         '<userTask id="sign" flowable:assignee="${dept}-${member}">'
         '<multiInstanceLoopCharacteristics isSequential="false" flowable:collection="members" '
         'flowable:elementVariable="member"/></userTask>'
-        '<endEvent id="d_end"/>' + chain("d_start", "sign", "d_end") + "</subProcess>"
+        '<endEvent id="d_end"/>'
+        + chain("d_start", "sign", "d_end")
+        + "</subProcess>"
         + user_tasks("after")
         + '<endEvent id="end"/>'
         + chain("start", "dept", "after", "end")
@@ -234,6 +258,24 @@ def test_boundary_timer_on_a_multi_instance_activity_cancels_every_instance() ->
     engine, inst = start(body)
     engine.advance_clock(timedelta(hours=1))
     assert open_nodes(inst) == ["escalated"]
+
+
+def test_error_thrown_from_one_instance_takes_the_boundary_of_the_whole_activity() -> None:
+    body = (
+        '<startEvent id="start"/>'
+        '<userTask id="sign"><multiInstanceLoopCharacteristics isSequential="false">'
+        "<loopCardinality>3</loopCardinality></multiInstanceLoopCharacteristics></userTask>"
+        '<boundaryEvent id="caught" attachedToRef="sign"><errorEventDefinition errorRef="err"/>'
+        "</boundaryEvent>"
+        + user_tasks("after", "recover")
+        + '<endEvent id="end"/>'
+        + chain("start", "sign", "after", "end")
+        + chain("caught", "recover", "end")
+    )
+    _, inst = start(body, header='<error id="err" errorCode="VETO"/>')
+    inst.throw_error(tasks_at(inst, "sign")[1].id, "VETO")
+    assert open_nodes(inst) == ["recover"]
+    assert inst.active_nodes() == ["recover"]
 
 
 def test_multi_instance_subprocess_gives_each_instance_its_own_scope() -> None:

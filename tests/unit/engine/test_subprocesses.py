@@ -132,9 +132,7 @@ def test_interrupting_message_event_subprocess_cancels_the_main_flow() -> None:
     h.send(cmd.StartInstance())
     work = h.task_id("work")
     events = h.send(cmd.CorrelateMessage("abort", {"why": "customer"}))
-    assert [(e.task_id, e.reason) for e in of_type(events, ev.TaskEnded)] == [
-        (work, "interrupted")
-    ]
+    assert [(e.task_id, e.reason) for e in of_type(events, ev.TaskEnded)] == [(work, "interrupted")]
     assert [t["node"] for t in h.state["tasks"].values()] == ["handle"]
     assert h.state["ex"]["i"]["vars"] == {"why": "customer"}
     h.send(cmd.CompleteTask(h.task_id("handle")))
@@ -154,6 +152,23 @@ def test_non_interrupting_timer_event_subprocess_runs_beside_the_main_flow() -> 
     assert not inst.ended
     complete_at(inst, "work")
     assert inst.ended
+
+
+def test_correlating_a_message_starts_the_event_subprocess_of_the_waiting_instance() -> None:
+    body = event_subprocess('<messageEventDefinition messageRef="m"/>', interrupting=True)
+    engine, inst = start(body, header='<message id="m" name="abort"/>')
+    assert engine.correlate_message("abort") is inst
+    assert open_nodes(inst) == ["handle"]
+
+
+def test_non_interrupting_timer_cycle_event_subprocess_starts_once_per_firing() -> None:
+    body = event_subprocess(
+        "<timerEventDefinition><timeCycle>R2/PT1H</timeCycle></timerEventDefinition>",
+        interrupting=False,
+    )
+    engine, inst = start(body)
+    engine.advance_clock(timedelta(hours=5))
+    assert open_nodes(inst) == ["handle", "handle", "work"]
 
 
 def test_event_subprocess_trigger_closes_when_the_instance_ends() -> None:
@@ -179,6 +194,23 @@ def test_event_subprocess_inside_an_embedded_subprocess_interrupts_only_that_sco
     )
     engine, inst = start(embedded(inner), header='<signal id="s" name="reset"/>')
     engine.signal("reset")
+    assert open_nodes(inst) == ["handle"]
+    complete_at(inst, "handle")
+    assert open_nodes(inst) == ["after"]
+
+
+def test_interrupting_message_event_subprocess_inside_an_embedded_subprocess() -> None:
+    inner = (
+        '<startEvent id="s_start"/><userTask id="a"/><endEvent id="s_end"/>'
+        + chain("s_start", "a", "s_end")
+        + '<subProcess id="esp" triggeredByEvent="true">'
+        '<startEvent id="esp_start"><messageEventDefinition messageRef="m"/></startEvent>'
+        '<userTask id="handle"/><endEvent id="esp_end"/>'
+        + chain("esp_start", "handle", "esp_end")
+        + "</subProcess>"
+    )
+    _, inst = start(embedded(inner), header='<message id="m" name="stop"/>')
+    inst.trigger_message("stop")
     assert open_nodes(inst) == ["handle"]
     complete_at(inst, "handle")
     assert open_nodes(inst) == ["after"]
