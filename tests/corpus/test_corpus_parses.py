@@ -183,6 +183,7 @@ WARNED = {
     "chinese-oa/ruoyi-vue-pro-oa-leave.bpmn",
 }
 
+
 def test_warned_files_are_the_parse_only_ones() -> None:
     parse_only = {row.path for row in ROWS if not row.runnable}
     assert len(parse_only) == 12

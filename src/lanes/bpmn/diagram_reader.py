@@ -14,6 +14,13 @@ from lanes.bpmn.vendor import BPMNDI_NS, DC_NS, DI_NS
 
 
 def read_diagram(root: etree._Element, known_ids: set[str]) -> Diagram:
+    """Shapes and edges of every diagram in `root`, by the id of the element each draws.
+
+    Modelers leave DI behind when an element is deleted (ruoyi's leave model draws three
+    flows it no longer has), so an entry for an unknown id, without usable bounds or with
+    fewer than two usable waypoints is dropped rather than refused; the first of two
+    entries for one element wins.
+    """
     shapes: dict[str, Shape] = {}
     edges: dict[str, Edge] = {}
     for el in root.iter(f"{{{BPMNDI_NS}}}BPMNShape"):

@@ -88,7 +88,7 @@ class HumanTask:
 class ServiceCall:
     """How a service-like task is served: always by an external worker on `topic`."""
 
-    implementation: str  # external, class, delegateExpression, expression, none
+    implementation: str  # external, class, delegateExpression, expression, none, or a vendor type
     topic: str
     result_variable: str | None = None
 

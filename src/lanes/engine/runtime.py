@@ -271,12 +271,12 @@ class Run:
         self.close_subscriptions(ex)
         del self.ex[ex["id"]]
         scope = self.ex[ex["parent"]]
-        if "src" in ex and scope["parent"] is not None and not scope.get("inst"):
-            if not self.children(scope):
-                # the completion that ended this subprocess can still be withdrawn: the
-                # scope moving on carries it, with a copy of itself to put back
-                scope["undo"] = [self.snapshot(scope)]
-                scope["src"] = list(ex["src"])
+        ends_subprocess = scope["parent"] is not None and not scope.get("inst")
+        if "src" in ex and ends_subprocess and not self.children(scope):
+            # the completion that ended this subprocess can still be withdrawn: the scope
+            # moving on carries it, with a copy of itself to put back
+            scope["undo"] = [self.snapshot(scope)]
+            scope["src"] = list(ex["src"])
         self.scope_maybe_done(scope)
 
     def scope_maybe_done(self, scope: Execution) -> None:
