@@ -258,6 +258,8 @@ class Model:
     # user task id -> how often it is completed when no timer fires (0 off the branches
     # the gateways take, and on timer paths)
     completions: dict[str, int]
+    # every node id -> how often a token can enter it at most
+    max_entries: dict[str, int]
     timer_path_tasks: set[str]
     impossible: set[str]  # user tasks on branches the gateways do not take
     parallel_joins: dict[str, int]  # parallel join id -> its incoming flows
@@ -304,6 +306,7 @@ class _Renderer:
         self.max_open: dict[str, int] = {}
         self.max_created: dict[str, int] = {}
         self.completions: dict[str, int] = {}
+        self.max_entries: dict[str, int] = {}
         self.timer_path_tasks: set[str] = set()
         self.impossible: set[str] = set()
         self.parallel_joins: dict[str, int] = {}
@@ -337,7 +340,7 @@ class _Renderer:
                     self.flow(scope, exit_id, entry_id)
                 return parts[0][0], parts[-1][1]
             case Parallel(branches):
-                split, join = self.gateways(scope, "parallelGateway")
+                split, join = self.gateways(scope, "parallelGateway", where, len(branches))
                 self.parallel_joins[join] = len(branches)
                 for branch in branches:
                     entry_id, exit_id = self.block(branch, scope, where)
@@ -348,7 +351,7 @@ class _Renderer:
                 variable = self.new_id("x_")
                 self.variables[variable] = value
                 chosen = chosen_exclusive(block)
-                split, join = self.gateways(scope, "exclusiveGateway")
+                split, join = self.gateways(scope, "exclusiveGateway", where, len(branches) + 1)
                 for index, (op, bound, branch) in enumerate(branches):
                     entry_id, exit_id = self.block(
                         branch, scope, where.inside(None, index == chosen)
@@ -361,7 +364,7 @@ class _Renderer:
                 variable = self.new_id("x_")
                 self.variables[variable] = value
                 selected = chosen_inclusive(block)
-                split, join = self.gateways(scope, "inclusiveGateway")
+                split, join = self.gateways(scope, "inclusiveGateway", where, len(branches) + 1)
                 for index, (bound, branch) in enumerate(branches):
                     entry_id, exit_id = self.block(
                         branch, scope, where.inside(None, index in selected)
@@ -374,6 +377,9 @@ class _Renderer:
                 sub_id = self.new_id("sub")
                 inner = _Scope()
                 start, end = self.new_id("start"), self.new_id("end")
+                # each instance of a multi-instance subprocess enters it once
+                copies = where.inside(loop).copies
+                self.max_entries.update({sub_id: copies, start: copies, end: copies})
                 inner.elements.append(f'<startEvent id="{start}"/>')
                 entry_id, exit_id = self.block(body, inner, where.inside(loop))
                 inner.elements.append(f'<endEvent id="{end}"/>')
@@ -392,6 +398,7 @@ class _Renderer:
         at_once = 1 if loop is None or loop.sequential else loop.cardinality
         self.max_open[task_id] = where.concurrent * at_once
         self.max_created[task_id] = where.copies * (loop.cardinality if loop else 1)
+        self.max_entries[task_id] = self.max_created[task_id]
         runs = loop.completions if loop else 1
         self.completions[task_id] = where.copies * runs if where.taken else 0
         if not where.taken:
@@ -401,8 +408,10 @@ class _Renderer:
         )
         return task_id
 
-    def gateways(self, scope: _Scope, kind: str) -> tuple[str, str]:
+    def gateways(self, scope: _Scope, kind: str, where: _Where, inputs: int) -> tuple[str, str]:
         split, join = self.new_id("split"), self.new_id("join")
+        # every arriving token enters the join; it passes on at most once per copy
+        self.max_entries.update({split: where.copies, join: where.copies * inputs})
         scope.elements.append(f'<{kind} id="{split}"/>')
         scope.elements.append(f'<{kind} id="{join}"/>')
         return split, join
@@ -429,6 +438,7 @@ class _Renderer:
         if timer is None:
             return activity, activity
         boundary = self.new_id("timer")
+        self.max_entries[boundary] = where.copies  # a PT1H duration fires once
         cancel = "" if timer.interrupting else ' cancelActivity="false"'
         scope.elements.append(
             f'<boundaryEvent id="{boundary}" attachedToRef="{activity}"{cancel}>'
@@ -444,11 +454,13 @@ class _Renderer:
             tail = late
         if timer.path == "rejoin":
             merge = self.new_id("merge")
+            self.max_entries[merge] = where.copies  # the activity or its timer, not both
             scope.elements.append(f'<exclusiveGateway id="{merge}"/>')
             self.flow(scope, activity, merge)
             self.flow(scope, tail, merge)
             return activity, merge
         end = self.new_id("timer_end")
+        self.max_entries[end] = where.copies
         scope.elements.append(f'<endEvent id="{end}"/>')
         self.flow(scope, tail, end)
         return activity, activity
@@ -497,6 +509,7 @@ def render(tree: Block) -> Model:
         max_open=renderer.max_open,
         max_created=renderer.max_created,
         completions=renderer.completions,
+        max_entries={"start": 1, "end": 1, **renderer.max_entries},
         timer_path_tasks=renderer.timer_path_tasks,
         impossible=renderer.impossible,
         parallel_joins=renderer.parallel_joins,

@@ -178,8 +178,13 @@ def check_tokens(model: Model, state: dict[str, Any], visited_before: list[str])
     visited = state["visited"]
     assert visited[: len(visited_before)] == visited_before, "visited lost entries"
     entered = Counter(visited)
-    for node_id, limit in model.max_created.items():
-        assert entered[node_id] <= limit, f"{node_id} entered {entered[node_id]} times"
+    assert set(entered) <= set(model.max_entries), "entered a node the model does not have"
+    for node_id, count in entered.items():
+        assert count <= model.max_entries[node_id], f"{node_id} entered {count} times"
+    if "end" in entered:
+        # every main-path token has merged before the end event: only timer paths remain
+        left = {task["node"] for task in tasks.values()} - model.timer_path_tasks
+        assert not left, f"the end event was reached while {sorted(left)} are open"
 
     if state["status"] == "active":
         assert tasks, f"active, but no task is open: {sorted(executions.values(), key=str)}"
