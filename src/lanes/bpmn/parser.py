@@ -185,6 +185,12 @@ class _Reader:
                 nodes.setdefault(node_id, kw)  # the first of duplicate ids, as for flows
                 if kind in ("subProcess", "transaction", "adHocSubProcess"):
                     self.read_scope(child, node_id, nodes, flows, lanes)
+            elif kind not in NOT_FLOW_ELEMENTS:
+                self.warn(
+                    f"<{kind}> is not run by lanes and is left out of the process",
+                    child.get("id"),
+                    child.sourceline,
+                )
 
     def read_node(
         self, el: etree._Element, kind: str, node_id: str, scope_id: str | None
@@ -567,6 +573,37 @@ BUILDERS: dict[str, Builder] = {
     "inclusiveGateway": _plain,
     "eventBasedGateway": _plain,
 }
+
+# Children of a process or subprocess that describe rather than run: nothing to report.
+NOT_FLOW_ELEMENTS = frozenset(
+    {
+        "documentation",
+        "extensionElements",
+        "ioSpecification",
+        "property",
+        "dataObject",
+        "dataObjectReference",
+        "dataStoreReference",
+        "dataInputAssociation",
+        "dataOutputAssociation",
+        "textAnnotation",
+        "association",
+        "group",
+        "category",
+        "auditing",
+        "monitoring",
+        "supports",
+        "correlationSubscription",
+        "resourceRole",
+        "potentialOwner",
+        "humanPerformer",
+        "performer",
+        "multiInstanceLoopCharacteristics",
+        "standardLoopCharacteristics",
+        "incoming",
+        "outgoing",
+    }
+)
 
 UNSUPPORTED: dict[str, str] = {
     "complexGateway": "complex gateways are not run by lanes",

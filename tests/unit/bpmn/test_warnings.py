@@ -213,3 +213,23 @@ def test_every_warning_of_a_document_is_reported_in_one_deployment() -> None:
         ("dmn", line_of(data, 'id="dmn"')),
         ("u", line_of(data, 'id="u"')),
     ]
+
+
+@pytest.mark.parametrize("element", ["choreographyTask", "subChoreography", "callChoreography"])
+def test_an_element_outside_the_executed_vocabulary_is_reported_not_skipped(element: str) -> None:
+    data, definitions_ = deploy(f'<{element} id="x"/>\n')
+
+    warning = only_warning(definitions_)
+
+    assert f"<{element}> is not run by lanes" in warning.message
+    assert (warning.element_id, warning.line) == ("x", line_of(data, 'id="x"'))
+    assert "x" not in definitions_.processes["p"].nodes
+
+
+def test_descriptive_children_of_a_process_are_not_reported() -> None:
+    _, definitions_ = deploy(
+        '<dataObject id="d"/>\n<dataObjectReference id="dr" dataObjectRef="d"/>\n'
+        '<textAnnotation id="t"><text>note</text></textAnnotation>\n'
+    )
+
+    assert definitions_.warnings == ()
