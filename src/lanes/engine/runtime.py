@@ -470,8 +470,10 @@ class Run:
         if arrived.issuperset(self.nodes[gateway].incoming):
             return True
         for other in siblings:
-            if other["node"] == gateway and other["status"] == "join":
-                continue
+            if other["node"] == gateway:
+                if other["status"] == "join":
+                    continue
+                return False  # moved here, its arrival still queued on the agenda
             if other["node"] is not None and gateway in reachable_from(self.model, other["node"]):
                 return False
         return True
