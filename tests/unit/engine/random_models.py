@@ -4,16 +4,16 @@ A model is a tree of blocks (`Block`) drawn by hypothesis from a small grammar:
 
     block := task                        a user task
            | sequence(block{1-4})
-           | parallel(block{2-3})        parallel split and join
-           | exclusive(block{2-3})       ${x_n == k}, ${x_n < k} or ${x_n >= k} on each
-                                         branch, plus a default flow (a block, or straight
-                                         to the merge)
-           | inclusive(block{2-3})       ${x_n > k} on each branch, plus a default flow
+           | parallel(branch{2-3})       parallel split and join
+           | exclusive(branch{2-3})      ${x_n == k}, ${x_n < k} or ${x_n >= k} on each
+                                         branch, plus a default branch
+           | inclusive(branch{2-3})      ${x_n > k} on each branch, plus a default branch
            | subprocess(block)           an embedded subprocess, sometimes multi-instance
                                          (loopCardinality 1-3, parallel or sequential)
            | multi-instance task         parallel or sequential, loopCardinality 1-3,
                                          sometimes ${nrOfCompletedInstances >= c}
            | timer task                  a user task with a PT1H boundary timer
+    branch := block | nothing            a flow straight from the split to the join
 
 Tasks, multi-instance tasks and subprocesses may carry a PT1H boundary timer: an
 interrupting one whose path rejoins after the activity through an exclusive merge, or a
@@ -30,7 +30,6 @@ Imports nothing from lanes: the model is described independently of the engine.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -88,15 +87,18 @@ class Sequence:
 
 @dataclass(frozen=True)
 class Parallel:
-    branches: tuple[Block, ...]
+    """A parallel split and join; a branch that is None is a flow straight to the join
+    (so are those of exclusive and inclusive blocks)."""
+
+    branches: tuple[Block | None, ...]
 
 
 @dataclass(frozen=True)
 class Exclusive:
     """Branches guarded by ${x_n <op> k}; the first that holds (document order) wins."""
 
-    branches: tuple[tuple[Comparison, int, Block], ...]
-    default: Block | None  # None: the default flow goes straight to the merge
+    branches: tuple[tuple[Comparison, int, Block | None], ...]
+    default: Block | None
     value: int  # what the test sets x_n to
 
 
@@ -104,7 +106,7 @@ class Exclusive:
 class Inclusive:
     """Branches guarded by ${x_n > k}; every one that holds is taken, else the default."""
 
-    branches: tuple[tuple[int, Block], ...]
+    branches: tuple[tuple[int, Block | None], ...]
     default: Block | None
     value: int
 
@@ -180,20 +182,25 @@ class _Draw:
         def child(parallel: bool = in_parallel, sequence: bool = False) -> Block:
             return self.block(depth + 1, parallel, copies, sequence)
 
+        def branch(parallel: bool = in_parallel) -> Block | None:
+            # Now and then no activity at all: tokens of such branches reach the join in
+            # the same run as others, without a wait state in between.
+            return None if self.draw(st.integers(0, 4)) == 0 else child(parallel)
+
         if kind == "sequence":
             count = self.draw(st.integers(1, 4))
             return Sequence(tuple(child(sequence=True) for _ in range(count)))
         if kind == "parallel":
             count = self.draw(st.integers(2, 3))
-            return Parallel(tuple(child(parallel=True) for _ in range(count)))
+            return Parallel(tuple(branch(parallel=True) for _ in range(count)))
         if kind == "exclusive":
             count = self.draw(st.integers(2, 3))
             conditions = [
                 (self.draw(st.sampled_from(("==", "<", ">="))), self.draw(st.integers(0, 3)))
                 for _ in range(count)
             ]
-            branches = tuple((op, bound, child()) for op, bound in conditions)
-            default = self.default(child)
+            branches = tuple((op, bound, branch()) for op, bound in conditions)
+            default = branch()
             return Exclusive(branches, default, self.draw(st.integers(-1, 4)))
         if kind == "inclusive":
             count = self.draw(st.integers(2, 3))
@@ -201,8 +208,8 @@ class _Draw:
             # Inclusive branches run beside each other: a lost token there is harmless
             # (the join waits only for tokens that can still arrive), but a parallel join
             # inside one would still starve, so the flag passes down unchanged.
-            branches_i = tuple((bound, child()) for bound in bounds)
-            default = self.default(child)
+            branches_i = tuple((bound, branch()) for bound in bounds)
+            default = branch()
             return Inclusive(branches_i, default, self.draw(st.integers(1, 4)))
         # A subprocess is a scope of its own: a token ended inside it starves no join.
         timer = self.maybe_timer(in_parallel)
@@ -214,10 +221,6 @@ class _Draw:
         inner_copies = copies * (loop.cardinality if loop else 1)
         body = self.block(depth + 1, False, inner_copies)
         return SubProcess(body, loop, timer)
-
-    def default(self, child: Callable[[], Block]) -> Block | None:
-        """The default flow's block; now and then none, the flow going straight to the merge."""
-        return None if self.draw(st.integers(0, 3)) == 0 else child()
 
     def maybe_timer(self, in_parallel: bool) -> Timer | None:
         return self.timer(in_parallel) if self.draw(st.booleans()) else None
@@ -343,9 +346,7 @@ class _Renderer:
                 split, join = self.gateways(scope, "parallelGateway", where, len(branches))
                 self.parallel_joins[join] = len(branches)
                 for branch in branches:
-                    entry_id, exit_id = self.block(branch, scope, where)
-                    self.flow(scope, split, entry_id)
-                    self.flow(scope, exit_id, join)
+                    self.branch(scope, split, join, branch, where)
                 return split, join
             case Exclusive(branches, default, value):
                 variable = self.new_id("x_")
@@ -353,11 +354,9 @@ class _Renderer:
                 chosen = chosen_exclusive(block)
                 split, join = self.gateways(scope, "exclusiveGateway", where, len(branches) + 1)
                 for index, (op, bound, branch) in enumerate(branches):
-                    entry_id, exit_id = self.block(
-                        branch, scope, where.inside(None, index == chosen)
-                    )
-                    self.flow(scope, split, entry_id, f"${{{variable} {op} {bound}}}")
-                    self.flow(scope, exit_id, join)
+                    taken = where.inside(None, index == chosen)
+                    condition = f"${{{variable} {op} {bound}}}"
+                    self.branch(scope, split, join, branch, taken, condition)
                 self.default_branch(scope, split, join, default, where.inside(None, chosen is None))
                 return split, join
             case Inclusive(branches, default, value):
@@ -366,11 +365,9 @@ class _Renderer:
                 selected = chosen_inclusive(block)
                 split, join = self.gateways(scope, "inclusiveGateway", where, len(branches) + 1)
                 for index, (bound, branch) in enumerate(branches):
-                    entry_id, exit_id = self.block(
-                        branch, scope, where.inside(None, index in selected)
-                    )
-                    self.flow(scope, split, entry_id, f"${{{variable} > {bound}}}")
-                    self.flow(scope, exit_id, join)
+                    taken = where.inside(None, index in selected)
+                    condition = f"${{{variable} > {bound}}}"
+                    self.branch(scope, split, join, branch, taken, condition)
                 self.default_branch(scope, split, join, default, where.inside(None, not selected))
                 return split, join
             case SubProcess(body, loop, timer):
@@ -416,15 +413,27 @@ class _Renderer:
         scope.elements.append(f'<{kind} id="{join}"/>')
         return split, join
 
+    def branch(
+        self,
+        scope: _Scope,
+        split: str,
+        join: str,
+        block: Block | None,
+        where: _Where,
+        condition: str | None = None,
+    ) -> str:
+        """Render one branch between split and join; returns the flow leaving the split."""
+        if block is None:
+            return self.flow(scope, split, join, condition)
+        entry_id, exit_id = self.block(block, scope, where)
+        flow_id = self.flow(scope, split, entry_id, condition)
+        self.flow(scope, exit_id, join)
+        return flow_id
+
     def default_branch(
         self, scope: _Scope, split: str, join: str, default: Block | None, where: _Where
     ) -> None:
-        if default is None:
-            flow_id = self.flow(scope, split, join)
-        else:
-            entry_id, exit_id = self.block(default, scope, where)
-            flow_id = self.flow(scope, split, entry_id)
-            self.flow(scope, exit_id, join)
+        flow_id = self.branch(scope, split, join, default, where)
         opening = f'id="{split}"/>'
         index = next(i for i, e in enumerate(scope.elements) if e.endswith(opening))
         scope.elements[index] = scope.elements[index].replace(
