@@ -269,6 +269,7 @@ class Run:
     def end_token(self, ex: Execution) -> None:
         """A token is consumed (end event, flow-less node); its scope may be complete."""
         self.close_subscriptions(ex)
+        self.emit(ev.ActivityLeft(ex["id"], ex["node"], self.at))
         del self.ex[ex["id"]]
         scope = self.ex[ex["parent"]]
         ends_subprocess = scope["parent"] is not None and not scope.get("inst")

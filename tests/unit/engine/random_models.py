@@ -264,16 +264,13 @@ class Model:
     # every node id -> how often a token can enter it at most
     max_entries: dict[str, int]
     timer_path_tasks: set[str]
+    boundary_timers: set[str]
     impossible: set[str]  # user tasks on branches the gateways do not take
     parallel_joins: dict[str, int]  # parallel join id -> its incoming flows
 
     @property
     def user_tasks(self) -> set[str]:
         return set(self.max_open)
-
-    @property
-    def has_timers(self) -> bool:
-        return b"timerEventDefinition" in self.xml
 
     @property
     def step_limit(self) -> int:
@@ -311,6 +308,7 @@ class _Renderer:
         self.completions: dict[str, int] = {}
         self.max_entries: dict[str, int] = {}
         self.timer_path_tasks: set[str] = set()
+        self.boundary_timers: set[str] = set()
         self.impossible: set[str] = set()
         self.parallel_joins: dict[str, int] = {}
 
@@ -447,6 +445,7 @@ class _Renderer:
         if timer is None:
             return activity, activity
         boundary = self.new_id("timer")
+        self.boundary_timers.add(boundary)
         self.max_entries[boundary] = where.copies  # a PT1H duration fires once
         cancel = "" if timer.interrupting else ' cancelActivity="false"'
         scope.elements.append(
@@ -520,6 +519,7 @@ def render(tree: Block) -> Model:
         completions=renderer.completions,
         max_entries={"start": 1, "end": 1, **renderer.max_entries},
         timer_path_tasks=renderer.timer_path_tasks,
+        boundary_timers=renderer.boundary_timers,
         impossible=renderer.impossible,
         parallel_joins=renderer.parallel_joins,
     )

@@ -80,7 +80,11 @@ def test_event_stream_of_starting_and_completing_a_one_task_process() -> None:
     task_id = h.task_id("a")
     events = h.send(cmd.CompleteTask(task_id, user="al"))
     assert events[0] == ev.TaskEnded(task_id, "a", "2026-03-02T09:00:00Z", "completed", "al", {})
-    assert [type(e).__name__ for e in events][-2:] == ["ActivityEntered", "InstanceEnded"]
+    assert [type(e).__name__ for e in events][-3:] == [
+        "ActivityEntered",
+        "ActivityLeft",
+        "InstanceEnded",
+    ]
 
 
 def test_instance_ended_names_the_none_end_event_that_ended_it() -> None:

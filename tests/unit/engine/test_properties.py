@@ -2,14 +2,16 @@
 
 Each example deploys one random model on an embedded Engine whose clock stands still,
 starts it with the variables that steer its gateways, then lets hypothesis pick the
-next step: complete one of the open tasks, or, while a boundary timer waits, move the
-clock on two hours. On failure hypothesis shrinks to a small model and prints its XML
-and the steps taken (`note`).
+next step: complete one of the open tasks or, now and then while a boundary timer
+waits, move the clock on. On failure hypothesis shrinks to a small model and prints its
+XML, start variables and steps (`note`). LANES_PROPERTY_EXAMPLES sets the number of
+examples per property for a longer hunt.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,25 +26,26 @@ from lanes.embedded import Engine, Instance
 from .random_models import PROCESS_ID, Model, models
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-TIMER_STEP = timedelta(hours=2)  # every boundary timer waits PT1H
+# Every boundary timer waits PT1H: a long wait fires all that wait, a short one only
+# those started at least 20 minutes earlier, so timers come due at different times.
+LONG_WAIT = timedelta(hours=2)
+SHORT_WAIT = timedelta(minutes=40)
 
-EXAMPLES = 80
+EXAMPLES = int(os.environ.get("LANES_PROPERTY_EXAMPLES", "100"))
 
 
 @dataclass(frozen=True)
 class Step:
-    """Complete open task `task_id` (at `node_id`), or advance the clock when task_id is None."""
+    """Complete open task `task_id` (at `node_id`), or else let `wait` pass."""
 
     task_id: str | None = None
     node_id: str | None = None
+    wait: timedelta = timedelta(0)
 
     def __str__(self) -> str:
         if self.task_id is None:
-            return f"advance the clock by {TIMER_STEP}"
+            return f"advance the clock by {self.wait}"
         return f"complete task {self.task_id} at {self.node_id}"
-
-
-ADVANCE = Step()
 
 
 def fixed_clock(at: datetime) -> Callable[[], datetime]:
@@ -70,18 +73,21 @@ def next_step(data: st.DataObject, inst: Instance) -> Step | None:
     """Hypothesis picks one open task to complete or, now and then while a timer waits,
     an advance of the clock (shrinking prefers completing the first task)."""
     tasks = sorted(inst.tasks(), key=lambda t: t.id)
-    if timer_waits(inst) and (not tasks or data.draw(st.integers(0, 5), label="wait") == 5):
-        return ADVANCE
+    if timer_waits(inst):
+        choice = data.draw(st.integers(0, 7), label="wait") if tasks else 7
+        if choice >= 6:
+            return Step(wait=LONG_WAIT if choice == 7 else SHORT_WAIT)
     if not tasks:
         return None
     index = data.draw(st.integers(0, len(tasks) - 1), label="task")
     return Step(tasks[index].id, tasks[index].node_id)
 
 
-def apply(eng: Engine, inst: Instance, step: Step) -> None:
-    note(f"step: {step}")
+def apply(eng: Engine, inst: Instance, step: Step, record: bool = True) -> None:
+    if record:
+        note(f"step: {step}")
     if step.task_id is None:
-        eng.advance_clock(TIMER_STEP)
+        eng.advance_clock(step.wait)
     else:
         inst.complete(step.task_id)
 
@@ -99,7 +105,6 @@ def test_random_models_always_end_when_every_task_is_completed(
     model: Model, data: st.DataObject
 ) -> None:
     eng, inst = start(model)
-    timer_fired = False
     completed: Counter[str] = Counter()
     for _ in range(model.step_limit):
         assert not inst.incidents, inst.incidents
@@ -107,7 +112,6 @@ def test_random_models_always_end_when_every_task_is_completed(
             break
         step = next_step(data, inst)
         assert step is not None, f"active with nothing to do at {inst.active_nodes()}"
-        timer_fired |= step is ADVANCE
         apply(eng, inst, step)
         if step.node_id is not None:
             completed[step.node_id] += 1
@@ -116,7 +120,7 @@ def test_random_models_always_end_when_every_task_is_completed(
     assert not inst.incidents, inst.incidents
     ran = set(inst.visited)
     assert not ran & model.impossible, "ran a task on a branch no gateway chose"
-    if timer_fired:
+    if ran & model.boundary_timers:
         for node_id, count in completed.items():
             if node_id not in model.timer_path_tasks:
                 assert count <= model.completions[node_id], f"{node_id} completed {count} times"
@@ -130,43 +134,43 @@ def test_random_models_always_end_when_every_task_is_completed(
 
 
 def check_tokens(model: Model, state: dict[str, Any], visited_before: list[str]) -> None:
-    """The invariants of the execution tree that hold between any two commands."""
-    executions = state["ex"]
-    tasks = state["tasks"]
-    root_id = state["id"]
+    """The invariants that hold between any two commands."""
     assert not state["incidents"], state["incidents"]
+    check_tree(model, state)
+    check_tasks(model, state)
+    check_visits(model, state, visited_before)
 
+
+def check_tree(model: Model, state: dict[str, Any]) -> None:
+    """Every execution hangs off the root; scopes hold something; loop counters add up."""
+    executions = state["ex"]
+    root_id = state["id"]
+    children: dict[str, list[dict[str, Any]]] = {}
     for ex in executions.values():
         if ex["id"] == root_id:
             assert ex["parent"] is None
         else:
             assert ex["parent"] in executions, f"execution {ex['id']} lost its parent"
-        if ex["status"] == "wait":
-            # the only wait state these models have is a user task
-            assert ex.get("task") in tasks, f"token {ex['id']} at {ex['node']} holds no task"
-
-    for task in tasks.values():
-        ex = executions.get(task["ex"])
-        assert ex is not None, f"task {task['id']} points at a missing execution"
-        assert ex["status"] == "wait", ex
-        assert ex["node"] == task["node"], (ex, task)
-        assert ex.get("task") == task["id"], (ex, task)
-
+            children.setdefault(ex["parent"], []).append(ex)
+    if state["status"] == "active":
+        for ex in executions.values():
+            if ex["status"] in ("scope", "mi"):
+                assert children.get(ex["id"]), f"scope {ex['id']} at {ex['node']} is empty"
+    else:
+        assert set(executions) == {root_id}, executions
+        assert not state["tasks"]
+        assert not state["subs"]
+    for body in (ex for ex in executions.values() if ex["status"] == "mi"):
+        counters = body["vars"]
+        instances = children.get(body["id"], [])
+        assert all(i.get("inst") and i["node"] == body["node"] for i in instances), instances
+        assert counters["nrOfActiveInstances"] == len(instances), (body, instances)
+        done = counters["nrOfCompletedInstances"] + len(instances)
+        assert done <= counters["nrOfInstances"], body
+    # the variables steering the gateways are all the process has; loop counters stay local
+    assert executions[root_id].get("vars", {}) == model.variables
     for sub in state["subs"].values():
         assert sub["ex"] in executions, f"subscription {sub['id']} outlived its execution"
-
-    at_task = Counter(
-        (ex["parent"], ex["node"])
-        for ex in executions.values()
-        if ex["node"] in model.user_tasks and not ex.get("inst")
-    )
-    doubled = [key for key, count in at_task.items() if count > 1]
-    assert not doubled, f"two tokens of one scope at the same task: {doubled}"
-
-    open_per_node = Counter(task["node"] for task in tasks.values())
-    for node_id, count in open_per_node.items():
-        assert count <= model.max_open[node_id], f"{count} open tasks at {node_id}"
-
     joining = Counter(
         (ex["parent"], ex["node"])
         for ex in executions.values()
@@ -175,6 +179,37 @@ def check_tokens(model: Model, state: dict[str, Any], visited_before: list[str])
     for (_, join_id), count in joining.items():
         assert count < model.parallel_joins[join_id], f"parallel join {join_id} did not fire"
 
+
+def check_tasks(model: Model, state: dict[str, Any]) -> None:
+    """Open tasks and the tokens waiting at user tasks match one to one."""
+    executions = state["ex"]
+    tasks = state["tasks"]
+    for ex in executions.values():
+        if ex["status"] == "wait":
+            # the only wait state these models have is a user task
+            assert ex.get("task") in tasks, f"token {ex['id']} at {ex['node']} holds no task"
+    for task in tasks.values():
+        ex = executions.get(task["ex"])
+        assert ex is not None, f"task {task['id']} points at a missing execution"
+        assert ex["status"] == "wait", ex
+        assert ex["node"] == task["node"], (ex, task)
+        assert ex.get("task") == task["id"], (ex, task)
+    at_task = Counter(
+        (ex["parent"], ex["node"])
+        for ex in executions.values()
+        if ex["node"] in model.user_tasks and not ex.get("inst")
+    )
+    doubled = [key for key, count in at_task.items() if count > 1]
+    assert not doubled, f"two tokens of one scope at the same task: {doubled}"
+    open_per_node = Counter(task["node"] for task in tasks.values())
+    for node_id, count in open_per_node.items():
+        assert count <= model.max_open[node_id], f"{count} open tasks at {node_id}"
+    if state["status"] == "active":
+        assert tasks, f"active, but nothing will ever happen: {list(executions.values())}"
+
+
+def check_visits(model: Model, state: dict[str, Any], visited_before: list[str]) -> None:
+    """`visited` only grows, and no node is entered more often than the model allows."""
     visited = state["visited"]
     assert visited[: len(visited_before)] == visited_before, "visited lost entries"
     entered = Counter(visited)
@@ -183,15 +218,8 @@ def check_tokens(model: Model, state: dict[str, Any], visited_before: list[str])
         assert count <= model.max_entries[node_id], f"{node_id} entered {count} times"
     if "end" in entered:
         # every main-path token has merged before the end event: only timer paths remain
-        left = {task["node"] for task in tasks.values()} - model.timer_path_tasks
+        left = {task["node"] for task in state["tasks"].values()} - model.timer_path_tasks
         assert not left, f"the end event was reached while {sorted(left)} are open"
-
-    if state["status"] == "active":
-        assert tasks, f"active, but no task is open: {sorted(executions.values(), key=str)}"
-    else:
-        assert set(executions) == {root_id}, executions
-        assert not tasks
-        assert not state["subs"]
 
 
 @settings(max_examples=EXAMPLES, deadline=None)
@@ -230,9 +258,8 @@ def test_json_round_trip_at_every_step_changes_nothing(model: Model, data: st.Da
         step = next_step(data, live)
         assert step is not None
         apply(live_engine, live, step)
-        apply(other_engine, restored, step)
-        if step is ADVANCE:
-            elapsed += TIMER_STEP
+        apply(other_engine, restored, step, record=False)
+        elapsed += step.wait
         # A new engine each time: nothing outside the JSON document may matter.
         other_engine = deploy(model, T0 + elapsed)
         restored = other_engine.restore(restored.to_json())

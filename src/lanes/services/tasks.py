@@ -1,0 +1,656 @@
+"""To-do lists and every human-task operation (spec/engine.md), one transaction each.
+
+A user sees and acts on tasks where they are assignee, owner or candidate (directly or
+by group); admins on all. Two callers racing on one task: the instance row is locked
+first, so the second sees the task already done and gets 409, never a double completion.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from lanes.engine import commands as cmd
+from lanes.services import oplog
+from lanes.services.actor import Actor
+from lanes.services.context import Services
+from lanes.services.errors import Conflict, Forbidden, Invalid, NotFound
+from lanes.services.runtime import Ran, Session
+from lanes.services.views import CommentView, Page, TaskView
+from lanes.store import runtime as repo
+
+# -- reading ------------------------------------------------------------------------------
+
+
+def task_view(row: Any, candidates: tuple[list[str], list[str]]) -> TaskView:
+    return TaskView(
+        row.id,
+        row.instance_id,
+        row.definition_id,
+        row.process_key,
+        row.business_key,
+        row.node_id,
+        row.name,
+        row.assignee,
+        row.owner,
+        row.delegation,
+        row.form_key,
+        row.priority,
+        row.due_at,
+        row.created_at,
+        row.claimed_at,
+        row.ended_at,
+        row.ended_by,
+        row.end_reason,
+        candidates[0],
+        candidates[1],
+    )
+
+
+def _views(conn: Any, rows: list[Any]) -> list[TaskView]:
+    candidates = repo.task_candidates(conn, [r.id for r in rows])
+    return [task_view(r, candidates[r.id]) for r in rows]
+
+
+def _may_see(conn: Any, actor: Actor, row: Any) -> bool:
+    if actor.admin or actor.user_id in (row.assignee, row.owner, row.ended_by):
+        return True
+    return repo.is_candidate(conn, row.id, actor.user_id, sorted(actor.groups))
+
+
+def get_task(svc: Services, actor: Actor, task_id: int) -> TaskView:
+    with svc.db.read() as conn:
+        row = repo.get_task(conn, task_id)
+        if row is None:
+            raise NotFound(f"task {task_id} does not exist")
+        if not _may_see(conn, actor, row):
+            raise Forbidden(f"task {task_id} is not assigned or offered to you")
+        return _views(conn, [row])[0]
+
+
+def todo(
+    svc: Services,
+    actor: Actor,
+    *,
+    user_id: str | None = None,
+    offset: int = 0,
+    limit: int = 20,
+    sort: str = "created",
+    descending: bool = True,
+    process_key: str | None = None,
+    instance_id: int | None = None,
+    business_key: str | None = None,
+    name: str | None = None,
+    node_id: str | None = None,
+    created_after: datetime | None = None,
+    created_before: datetime | None = None,
+) -> Page[TaskView]:
+    """Open tasks for a user (the caller; admins may ask for anyone, or everyone)."""
+    _check_paging(offset, limit, sort)
+    who, groups = _whose_list(svc, actor, user_id)
+    filters = {
+        "process_key": process_key,
+        "instance_id": instance_id,
+        "business_key": business_key,
+        "name": name,
+        "node_id": node_id,
+        "created_after": created_after,
+        "created_before": created_before,
+    }
+    with svc.db.read() as conn:
+        if who is not None and who != actor.user_id:
+            groups = _groups_of(svc, conn, who)
+        rows, total = repo.todo_tasks(conn, who, groups, filters, sort, descending, offset, limit)
+        return Page(_views(conn, rows), total, offset, limit)
+
+
+def done(
+    svc: Services,
+    actor: Actor,
+    *,
+    user_id: str | None = None,
+    offset: int = 0,
+    limit: int = 20,
+    sort: str = "ended",
+    descending: bool = True,
+    process_key: str | None = None,
+    instance_id: int | None = None,
+    business_key: str | None = None,
+    name: str | None = None,
+    node_id: str | None = None,
+) -> Page[TaskView]:
+    _check_paging(offset, limit, sort)
+    who, _ = _whose_list(svc, actor, user_id)
+    filters = {
+        "process_key": process_key,
+        "instance_id": instance_id,
+        "business_key": business_key,
+        "name": name,
+        "node_id": node_id,
+    }
+    with svc.db.read() as conn:
+        rows, total = repo.done_tasks(conn, who, filters, sort, descending, offset, limit)
+        return Page(_views(conn, rows), total, offset, limit)
+
+
+def instance_tasks(
+    svc: Services, actor: Actor, instance_id: int, open_only: bool = False
+) -> list[TaskView]:
+    from lanes.services.instances import may_see
+
+    with svc.db.read() as conn:
+        row = repo.get_instance(conn, instance_id)
+        if row is None:
+            raise NotFound(f"process instance {instance_id} does not exist")
+        if not may_see(conn, actor, row):
+            raise Forbidden(f"you did not start process instance {instance_id} or take part in it")
+        return _views(conn, repo.instance_tasks(conn, instance_id, open_only))
+
+
+def _check_paging(offset: int, limit: int, sort: str) -> None:
+    if offset < 0:
+        raise Invalid("offset must be 0 or more", {"field": "offset"})
+    if not 1 <= limit <= 1000:
+        raise Invalid("limit must be between 1 and 1000", {"field": "limit"})
+    if sort not in repo.TASK_SORTS:
+        raise Invalid(
+            f"cannot sort by '{sort}'; use one of {', '.join(repo.TASK_SORTS)}", {"field": "sort"}
+        )
+
+
+def _whose_list(svc: Services, actor: Actor, user_id: str | None) -> tuple[str | None, list[str]]:
+    if user_id is None or user_id == actor.user_id:
+        return actor.user_id, sorted(actor.groups)
+    if not actor.admin:
+        raise Forbidden("only administrators may read another user's task list")
+    return (None if user_id == "*" else user_id), []
+
+
+def _groups_of(svc: Services, conn: Any, user_id: str) -> list[str]:
+    from lanes.store.identity import user_with_groups
+
+    found = user_with_groups(conn, user_id)
+    if found is None:
+        return []
+    return sorted(found[1]) if isinstance(found, tuple) else []
+
+
+# -- acting on a task -----------------------------------------------------------------------
+
+Check = Callable[[Any, Actor, Any], None]
+
+
+def _act(
+    svc: Services,
+    actor: Actor,
+    task_id: int,
+    operation: str,
+    check: Check,
+    command: Callable[[Any], cmd.Command | None],
+    *,
+    details: dict[str, Any] | None = None,
+    description: str | None = None,
+    allow_ended: bool = False,
+    after: Callable[[Any, Any], None] | None = None,
+) -> Ran | None:
+    """Lock the task's instance, check, run the engine command, log it: one transaction.
+
+    `allow_ended` is for moves on a finished task (withdraw); `command` may return None
+    for an operation that only writes rows (comments, urges)."""
+    with svc.db.write() as conn:
+        session = Session(svc, conn)
+        row = repo.lock_instance_of_task(conn, task_id, svc.db.is_postgres)
+        if row is None:
+            raise NotFound(f"task {task_id} does not exist")
+        check(conn, actor, row)
+        if row.task_ended_at is not None and not allow_ended:
+            raise Conflict(f"task {task_id} has already ended ({_ended_how(row)})")
+        if row.status != "active":
+            raise Conflict(f"process instance {row.id} has already ended ({row.status})")
+        if row.suspended or row.definition_suspended:
+            raise Conflict(f"process instance {row.id} is suspended; activate it first")
+        engine_command = command(row)
+        ran = session.execute(row, engine_command) if engine_command is not None else None
+        if after is not None:
+            after(conn, row)
+        oplog.record(
+            conn,
+            svc,
+            actor,
+            operation,
+            task_id=task_id,
+            instance_id=row.id,
+            details=details,
+            description=description,
+        )
+        session.finish()
+        return ran
+
+
+def _ended_how(row: Any) -> str:
+    return f"completed by {row.task_ended_by}" if row.task_ended_by else "cancelled"
+
+
+def _worker(conn: Any, actor: Actor, row: Any) -> None:
+    """Assignee or (for an unassigned task) a candidate; or an admin."""
+    if actor.admin or actor.user_id == row.task_assignee:
+        return
+    if row.task_assignee is None and repo.is_candidate(
+        conn, row.task_id, actor.user_id, sorted(actor.groups)
+    ):
+        return
+    raise Forbidden(f"task {row.task_id} is not assigned or offered to you")
+
+
+def _assignee_or_owner(conn: Any, actor: Actor, row: Any) -> None:
+    if actor.admin or actor.user_id in (row.task_assignee, row.task_owner):
+        return
+    raise Forbidden(f"only the assignee or owner of task {row.task_id} may do this")
+
+
+def _viewer(conn: Any, actor: Actor, row: Any) -> None:
+    if actor.admin or actor.user_id in (row.task_assignee, row.task_owner, row.task_ended_by):
+        return
+    if repo.is_candidate(conn, row.task_id, actor.user_id, sorted(actor.groups)):
+        return
+    raise Forbidden(f"task {row.task_id} is not assigned or offered to you")
+
+
+def _admin(conn: Any, actor: Actor, row: Any) -> None:
+    if not actor.admin:
+        raise Forbidden("only administrators may do this")
+
+
+def _reread(svc: Services, task_id: int) -> TaskView:
+    with svc.db.read() as conn:
+        row = repo.get_task(conn, task_id)
+        assert row is not None
+        return _views(conn, [row])[0]
+
+
+def complete(
+    svc: Services,
+    actor: Actor,
+    task_id: int,
+    variables: dict[str, Any] | None = None,
+    comment: str | None = None,
+    outcome: str | None = None,
+) -> TaskView:
+    """Complete a task; a delegated task is resolved back to its owner instead."""
+    values = dict(variables or {})
+
+    def command(row: Any) -> cmd.Command:
+        if row.task_delegation == "pending":
+            return cmd.ResolveTask(str(task_id), values, actor.user_id)
+        return cmd.CompleteTask(str(task_id), values, actor.user_id)
+
+    def after(conn: Any, row: Any) -> None:
+        if comment:
+            _comment(svc, conn, actor, task_id, row.id, comment, "comment")
+        if outcome is not None:
+            repo.set_task_outcome(conn, task_id, outcome)
+
+    _act(
+        svc,
+        actor,
+        task_id,
+        "complete",
+        _worker,
+        command,
+        details={"variables": sorted(values), "outcome": outcome},
+        after=after,
+    )
+    return _reread(svc, task_id)
+
+
+def claim(svc: Services, actor: Actor, task_id: int) -> TaskView:
+    def check(conn: Any, a: Actor, row: Any) -> None:
+        if row.task_assignee not in (None, a.user_id):
+            raise Conflict(f"task {task_id} is already claimed by {row.task_assignee}")
+        _worker(conn, a, row)
+
+    _act(
+        svc, actor, task_id, "claim", check, lambda row: cmd.ClaimTask(str(task_id), actor.user_id)
+    )
+    return _reread(svc, task_id)
+
+
+def unclaim(svc: Services, actor: Actor, task_id: int) -> TaskView:
+    def check(conn: Any, a: Actor, row: Any) -> None:
+        if not (a.admin or row.task_assignee == a.user_id):
+            raise Forbidden(f"only the assignee of task {task_id} may give it back")
+
+    _act(
+        svc,
+        actor,
+        task_id,
+        "unclaim",
+        check,
+        lambda row: cmd.UnclaimTask(str(task_id), actor.user_id),
+    )
+    return _reread(svc, task_id)
+
+
+def delegate(svc: Services, actor: Actor, task_id: int, to_user: str) -> TaskView:
+    _check_user_id(to_user, "to_user")
+    _act(
+        svc,
+        actor,
+        task_id,
+        "delegate",
+        _assignee_or_owner,
+        lambda row: cmd.DelegateTask(str(task_id), to_user, actor.user_id),
+        details={"to": to_user},
+    )
+    return _reread(svc, task_id)
+
+
+def resolve(
+    svc: Services, actor: Actor, task_id: int, variables: dict[str, Any] | None = None
+) -> TaskView:
+    def check(conn: Any, a: Actor, row: Any) -> None:
+        if row.task_delegation != "pending":
+            raise Conflict(f"task {task_id} is not delegated")
+        if not (a.admin or row.task_assignee == a.user_id):
+            raise Forbidden(
+                f"only {row.task_assignee}, to whom task {task_id} is delegated, may resolve it"
+            )
+
+    _act(
+        svc,
+        actor,
+        task_id,
+        "resolve",
+        check,
+        lambda row: cmd.ResolveTask(str(task_id), dict(variables or {}), actor.user_id),
+    )
+    return _reread(svc, task_id)
+
+
+def assign(svc: Services, actor: Actor, task_id: int, assignee: str | None) -> TaskView:
+    """Transfer (转办): a permanent change of assignee."""
+    if assignee is not None:
+        _check_user_id(assignee, "assignee")
+    _act(
+        svc,
+        actor,
+        task_id,
+        "assign",
+        _assignee_or_owner,
+        lambda row: cmd.AssignTask(str(task_id), assignee, actor.user_id),
+        details={"to": assignee},
+    )
+    return _reread(svc, task_id)
+
+
+def reassign(
+    svc: Services,
+    actor: Actor,
+    task_id: int,
+    target: str,
+    source: str | None = None,
+    description: str | None = None,
+) -> tuple[TaskView, bool]:
+    """Change the participant, with an optional expected current one; idempotent.
+
+    Returns the task and whether anything changed (False when `target` already has it)."""
+    _check_user_id(target, "target")
+    with svc.db.read() as conn:
+        row = repo.get_task(conn, task_id)
+    if row is None:
+        raise NotFound(f"task {task_id} does not exist")
+    if row.assignee == target and row.ended_at is None:
+        return get_task(svc, actor, task_id), False
+
+    def check(conn: Any, a: Actor, locked: Any) -> None:
+        _assignee_or_owner(conn, a, locked)
+        if source is not None and locked.task_assignee != source:
+            raise Invalid(
+                f"task {task_id} is held by {locked.task_assignee or 'nobody'}, not {source}",
+                {"field": "source"},
+            )
+
+    _act(
+        svc,
+        actor,
+        task_id,
+        "reassign",
+        check,
+        lambda locked: cmd.AssignTask(str(task_id), target, actor.user_id),
+        details={"from": source, "to": target},
+        description=description,
+    )
+    return _reread(svc, task_id), True
+
+
+def assign_node(
+    svc: Services, actor: Actor, instance_id: int, node_id: str, assignee: str | None
+) -> None:
+    """Assign a user task node: its open tasks now, or when the case reaches it."""
+    if not actor.admin:
+        raise Forbidden("only administrators may assign a node ahead of time")
+    with svc.db.write() as conn:
+        session = Session(svc, conn)
+        row = session.lock(instance_id)
+        if row.suspended:
+            raise Conflict(f"process instance {instance_id} is suspended; activate it first")
+        session.execute(row, cmd.AssignNode(node_id, assignee, actor.user_id))
+        oplog.record(
+            conn,
+            svc,
+            actor,
+            "assign-node",
+            instance_id=instance_id,
+            details={"node": node_id, "to": assignee},
+        )
+        session.finish()
+
+
+def withdraw(svc: Services, actor: Actor, task_id: int) -> list[TaskView]:
+    """The completer takes a finished task back while nothing after it was touched (撤回).
+
+    Returns the re-opened task(s)."""
+
+    def check(conn: Any, a: Actor, row: Any) -> None:
+        if row.task_ended_at is None:
+            raise Conflict(f"task {task_id} is still open; there is nothing to withdraw")
+        if not (a.admin or row.task_ended_by == a.user_id):
+            raise Forbidden(
+                f"only {row.task_ended_by}, who completed task {task_id}, may withdraw it"
+            )
+
+    ran = _act(
+        svc,
+        actor,
+        task_id,
+        "withdraw",
+        check,
+        lambda row: cmd.Withdraw(str(task_id), None if actor.admin else actor.user_id),
+        allow_ended=True,
+    )
+    return _created_tasks(svc, ran)
+
+
+def return_to(
+    svc: Services, actor: Actor, task_id: int, target_node: str, comment: str | None = None
+) -> list[TaskView]:
+    """Send the case back to an earlier user task (退回/驳回)."""
+
+    def after(conn: Any, row: Any) -> None:
+        if comment:
+            _comment(svc, conn, actor, task_id, row.id, comment, "return")
+
+    ran = _act(
+        svc,
+        actor,
+        task_id,
+        "return",
+        _worker,
+        lambda row: cmd.ReturnTo(str(task_id), target_node, actor.user_id),
+        details={"to": target_node},
+        after=after,
+    )
+    return _created_tasks(svc, ran)
+
+
+def reject(svc: Services, actor: Actor, task_id: int, comment: str | None = None) -> None:
+    """End the case as rejected; history keeps the outcome."""
+
+    def after(conn: Any, row: Any) -> None:
+        repo.set_task_outcome(conn, task_id, "rejected")
+        if comment:
+            _comment(svc, conn, actor, task_id, row.id, comment, "reject")
+
+    _act(
+        svc,
+        actor,
+        task_id,
+        "reject",
+        _worker,
+        lambda row: cmd.CancelInstance("rejected", actor.user_id),
+        after=after,
+    )
+
+
+def jump(svc: Services, actor: Actor, task_id: int, target_node: str) -> list[TaskView]:
+    """Move the task's token to any node (跳转, admins)."""
+    ran = _act(
+        svc,
+        actor,
+        task_id,
+        "jump",
+        _admin,
+        lambda row: cmd.Jump(str(task_id), target_node, actor.user_id),
+        details={"to": target_node},
+    )
+    return _created_tasks(svc, ran)
+
+
+def add_signer(svc: Services, actor: Actor, task_id: int, user_id: str) -> list[TaskView]:
+    """One more instance of a running multi-instance task for `user_id` (加签)."""
+    _check_user_id(user_id, "user_id")
+    ran = _act(
+        svc,
+        actor,
+        task_id,
+        "add-signer",
+        _worker,
+        lambda row: cmd.AddInstance(str(task_id), {}, user_id),
+        details={"user": user_id},
+    )
+    return _created_tasks(svc, ran)
+
+
+def remove_signer(svc: Services, actor: Actor, task_id: int) -> None:
+    """Drop a pending instance of a multi-instance task (减签): admins or its assignee."""
+    _act(
+        svc,
+        actor,
+        task_id,
+        "remove-signer",
+        _assignee_or_owner,
+        lambda row: cmd.RemoveInstance(str(task_id)),
+    )
+
+
+def carbon_copy(
+    svc: Services, actor: Actor, task_id: int, users: list[str], message: str | None = None
+) -> None:
+    """CC (抄送): give other users read access to the case, with a note."""
+    if not users:
+        raise Invalid("name at least one user to copy", {"field": "users"})
+    for user in users:
+        _check_user_id(user, "users")
+
+    def after(conn: Any, row: Any) -> None:
+        for user in dict.fromkeys(users):
+            _comment(svc, conn, actor, task_id, row.id, message or "", "cc", to_user=user)
+
+    _act(
+        svc, actor, task_id, "cc", _viewer, lambda row: None, details={"users": users}, after=after
+    )
+
+
+def urge(svc: Services, actor: Actor, task_id: int, message: str | None = None) -> None:
+    """Urge (催办): remind the assignee; recorded on the task."""
+
+    def after(conn: Any, row: Any) -> None:
+        _comment(svc, conn, actor, task_id, row.id, message or "please handle this task", "urge")
+
+    def check(conn: Any, a: Actor, row: Any) -> None:
+        from lanes.services.instances import may_see
+
+        if not may_see(conn, a, row):
+            raise Forbidden(f"you did not start or take part in the case of task {task_id}")
+
+    _act(svc, actor, task_id, "urge", check, lambda row: None, after=after)
+
+
+def add_comment(svc: Services, actor: Actor, task_id: int, message: str) -> CommentView:
+    if not message or not message.strip():
+        raise Invalid("a comment needs a message", {"field": "message"})
+    created: list[int] = []
+
+    def after(conn: Any, row: Any) -> None:
+        created.append(_comment(svc, conn, actor, task_id, row.id, message, "comment"))
+
+    _act(svc, actor, task_id, "comment", _viewer, lambda row: None, after=after, allow_ended=True)
+    return next(c for c in comments(svc, actor, task_id) if c.id == created[0])
+
+
+def comments(svc: Services, actor: Actor, task_id: int) -> list[CommentView]:
+    with svc.db.read() as conn:
+        row = repo.get_task(conn, task_id)
+        if row is None:
+            raise NotFound(f"task {task_id} does not exist")
+        if not _may_see(conn, actor, row):
+            raise Forbidden(f"task {task_id} is not assigned or offered to you")
+        return [
+            CommentView(c.id, c.task_id, c.instance_id, c.user_id, c.kind, c.message, c.created_at)
+            for c in repo.comments(conn, task_id=task_id)
+        ]
+
+
+def _comment(
+    svc: Services,
+    conn: Any,
+    actor: Actor,
+    task_id: int,
+    instance_id: int,
+    message: str,
+    kind: str,
+    to_user: str | None = None,
+) -> int:
+    comment_id = svc.db.next_id()
+    repo.insert_comment(
+        conn,
+        {
+            "id": comment_id,
+            "task_id": task_id,
+            "instance_id": instance_id,
+            "user_id": to_user if kind == "cc" else actor.user_id,
+            "kind": kind,
+            "message": message,
+            "created_at": svc.now(),
+        },
+    )
+    return comment_id
+
+
+def _created_tasks(svc: Services, ran: Ran | None) -> list[TaskView]:
+    if ran is None:
+        return []
+    from lanes.engine import events as ev
+
+    ids = [int(e.task_id) for e in ran.events if isinstance(e, ev.TaskCreated)]
+    if not ids:
+        return []
+    with svc.db.read() as conn:
+        rows = [r for r in (repo.get_task(conn, i) for i in ids) if r is not None]
+        return _views(conn, rows)
+
+
+def _check_user_id(value: str, field: str) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise Invalid(f"{field} must be a non-empty user id", {"field": field})

@@ -1,0 +1,149 @@
+"""Connections and transactions: SQLite (WAL, foreign keys, immediate writes) or PostgreSQL.
+
+`Database.write()` is one transaction that may change rows: on SQLite it starts with
+`BEGIN IMMEDIATE`, so writers queue up instead of failing halfway; on PostgreSQL the
+service locks the instance row with `SELECT ... FOR UPDATE`. `Database.read()` is a
+plain read transaction. Ids come from `next_id()`, handed out in blocks.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, update
+from sqlalchemy.pool import StaticPool
+
+from lanes.store import tables as t
+
+ID_BLOCK = 10_000
+ID_HEADROOM = 2_000  # ids a single write transaction may take without reserving
+
+
+class Database:
+    def __init__(self, url: str, synchronous: str = "NORMAL", echo: bool = False) -> None:
+        self.url = url
+        self.is_sqlite = url.startswith("sqlite")
+        self.is_postgres = url.startswith("postgresql")
+        if self.is_postgres and url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url[len("postgresql://") :]
+        kwargs: dict[str, Any] = {"echo": echo}
+        if self.is_sqlite:
+            kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+            if url in ("sqlite://", "sqlite:///:memory:"):
+                kwargs["poolclass"] = StaticPool
+        else:
+            kwargs["pool_size"] = 10
+            kwargs["max_overflow"] = 20
+            kwargs["pool_pre_ping"] = True
+        self.engine: Engine = create_engine(url, **kwargs)
+        if self.is_sqlite:
+            _configure_sqlite(self.engine, synchronous)
+        self._ids_lock = threading.RLock()
+        self._local = threading.local()
+        self._next_id = 0
+        self._last_id = -1
+        self.statements = 0  # counted for benchmarks: statements sent to the database
+        event.listen(self.engine, "before_cursor_execute", self._count)
+
+    def _count(self, *args: Any) -> None:
+        self.statements += 1
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """One transaction that may write; committed when the block ends without error."""
+        if self.is_sqlite:
+            # SQLite has one writer at a time: ids are reserved before the transaction
+            # takes the write lock, never from inside it through another connection
+            self._ensure_headroom()
+        with self.engine.connect() as conn:
+            if self.is_sqlite:
+                conn = conn.execution_options(lanes_begin="IMMEDIATE")
+            self._local.conn = conn
+            try:
+                with conn.begin():
+                    yield conn
+            except BaseException:
+                if getattr(self._local, "reserved_inside", False):
+                    self._drop_block()  # its reservation was rolled back with the rest
+                raise
+            finally:
+                self._local.conn = None
+                self._local.reserved_inside = False
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn, conn.begin():
+            yield conn
+
+    def next_id(self) -> int:
+        """A fresh 64-bit id, unique across every process sharing the database."""
+        with self._ids_lock:
+            if self._next_id > self._last_id:
+                self._reserve_block()
+            value = self._next_id
+            self._next_id += 1
+            return value
+
+    def _ensure_headroom(self) -> None:
+        with self._ids_lock:
+            if self._last_id - self._next_id < ID_HEADROOM:
+                self._reserve_block()
+
+    def _drop_block(self) -> None:
+        with self._ids_lock:
+            self._next_id, self._last_id = 0, -1
+
+    def _reserve_block(self) -> None:
+        inside = getattr(self._local, "conn", None) if self.is_sqlite else None
+        if inside is not None:
+            # a command outgrew its headroom: reserve in its own transaction (SQLite allows
+            # no second writer); if it rolls back, the block is dropped with it
+            self._local.reserved_inside = True
+            start, end = _take_block(inside)
+        else:
+            # its own short transaction, so ids never wait for (or roll back with) a command
+            with self.engine.connect() as conn:
+                if self.is_sqlite:
+                    conn = conn.execution_options(lanes_begin="IMMEDIATE")
+                with conn.begin():
+                    start, end = _take_block(conn)
+        self._next_id, self._last_id = start, end - 1
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _take_block(conn: Connection) -> tuple[int, int]:
+    """Reserve [start, end) in the id_block row."""
+    end = conn.execute(
+        update(t.id_block)
+        .where(t.id_block.c.name == "global")
+        .values(next_value=t.id_block.c.next_value + ID_BLOCK)
+        .returning(t.id_block.c.next_value)
+    ).scalar()
+    if end is None:
+        conn.execute(t.id_block.insert().values(name="global", next_value=ID_BLOCK + 1))
+        return 1, ID_BLOCK + 1
+    return int(end) - ID_BLOCK, int(end)
+
+
+def _configure_sqlite(engine: Engine, synchronous: str) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # let SQLAlchemy's begin event decide how transactions start (pysqlite's own
+        # implicit BEGIN would defer the write lock and fail later under contention)
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA synchronous={'FULL' if synchronous == 'FULL' else 'NORMAL'}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        mode = conn.get_execution_options().get("lanes_begin", "DEFERRED")
+        conn.exec_driver_sql(f"BEGIN {mode}")

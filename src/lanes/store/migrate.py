@@ -1,0 +1,32 @@
+"""Schema migrations with Alembic: `upgrade(db)` brings a database to the newest schema.
+
+`lanes db upgrade` and server start call it; it is safe to run from several processes
+(the migration runs in one transaction, and a schema already current is left alone).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+
+from lanes.store.db import Database
+
+_SCRIPTS = Path(__file__).with_name("migrations")
+
+
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(_SCRIPTS))
+    return config
+
+
+def upgrade(db: Database, revision: str = "head") -> None:
+    config = alembic_config()
+    with db.engine.begin() as conn:
+        if db.is_postgres:
+            # one migrator at a time when several server processes start together
+            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7414356)")
+        config.attributes["connection"] = conn
+        command.upgrade(config, revision)

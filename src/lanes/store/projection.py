@@ -1,0 +1,236 @@
+"""Engine events -> rows: runtime tasks, candidates, history, jobs, subscriptions, incidents.
+
+`project()` runs inside the command's transaction. It batches what it can: activities
+entered and left in the same command become one multi-row INSERT with both times, new
+tasks and candidates are inserted with one statement each, so a command costs a handful
+of statements whatever the model does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, and_, delete, insert, update
+
+from lanes.engine import events as ev
+from lanes.engine.timers import from_iso
+from lanes.store import tables as t
+
+
+@dataclass(frozen=True, slots=True)
+class InstanceInfo:
+    """What every projected row repeats about its instance."""
+
+    id: int
+    definition_id: int
+    process_key: str
+    business_key: str | None
+
+
+def project(
+    conn: Connection,
+    info: InstanceInfo,
+    events: list[ev.Event],
+    next_id: Callable[[], int],
+    flows_taken: set[str],
+    now: datetime,
+) -> None:
+    """Write the rows `events` call for. `flows_taken` collects flow ids for the caller."""
+    activities: dict[tuple[str, str], dict[str, Any]] = {}
+    left: list[tuple[str, str, datetime, bool]] = []
+    tasks: list[dict[str, Any]] = []
+    candidates: list[dict[str, Any]] = []
+    ended_tasks: list[ev.TaskEnded] = []
+    for event in events:
+        match event:
+            case ev.ActivityEntered():
+                activities[(event.execution_id, event.node_id)] = {
+                    "id": next_id(),
+                    "instance_id": info.id,
+                    "execution_id": event.execution_id,
+                    "node_id": event.node_id,
+                    "kind": event.kind,
+                    "name": event.name,
+                    "started_at": from_iso(event.at),
+                    "ended_at": None,
+                    "canceled": False,
+                }
+            case ev.ActivityLeft():
+                row = activities.get((event.execution_id, event.node_id))
+                if row is not None and row["ended_at"] is None:
+                    row["ended_at"] = from_iso(event.at)
+                    row["canceled"] = event.canceled
+                else:
+                    left.append(
+                        (event.execution_id, event.node_id, from_iso(event.at), event.canceled)
+                    )
+            case ev.FlowTaken():
+                flows_taken.add(event.flow_id)
+            case ev.TaskCreated():
+                task_id = int(event.task_id)
+                tasks.append(
+                    {
+                        "id": task_id,
+                        "instance_id": info.id,
+                        "definition_id": info.definition_id,
+                        "process_key": info.process_key,
+                        "business_key": info.business_key,
+                        "execution_id": event.execution_id,
+                        "node_id": event.node_id,
+                        "name": event.name,
+                        "assignee": event.assignee,
+                        "owner": event.owner,
+                        "delegation": None,
+                        "form_key": event.form_key,
+                        "priority": event.priority,
+                        "due_at": from_iso(event.due) if event.due else None,
+                        "created_at": from_iso(event.at),
+                    }
+                )
+                candidates.extend(
+                    {"task_id": task_id, "kind": "user", "name": u}
+                    for u in dict.fromkeys(event.candidate_users)
+                )
+                candidates.extend(
+                    {"task_id": task_id, "kind": "group", "name": g}
+                    for g in dict.fromkeys(event.candidate_groups)
+                )
+            case ev.TaskUpdated():
+                _flush_tasks(conn, tasks, candidates)
+                changes = _task_changes(event)
+                if changes:
+                    conn.execute(update(t.task).where(t.task.c.id == int(event.task_id)), changes)
+            case ev.TaskEnded():
+                ended_tasks.append(event)
+            case ev.JobScheduled():
+                _flush_tasks(conn, tasks, candidates)
+                conn.execute(
+                    delete(t.job).where(
+                        and_(t.job.c.instance_id == info.id, t.job.c.engine_job_id == event.job_id)
+                    )
+                )
+                conn.execute(
+                    insert(t.job),
+                    {
+                        "id": next_id(),
+                        "instance_id": info.id,
+                        "definition_id": info.definition_id,
+                        "engine_job_id": event.job_id,
+                        "kind": event.kind,
+                        "node_id": event.node_id,
+                        "due_at": from_iso(event.due),
+                        "retries": 3,
+                    },
+                )
+            case ev.JobCancelled():
+                conn.execute(
+                    delete(t.job).where(
+                        and_(t.job.c.instance_id == info.id, t.job.c.engine_job_id == event.job_id)
+                    )
+                )
+            case ev.SubscriptionOpened():
+                conn.execute(
+                    insert(t.subscription),
+                    {
+                        "id": f"{info.id}:{event.subscription_id}",
+                        "instance_id": info.id,
+                        "kind": event.kind,
+                        "name": event.name,
+                        "node_id": event.node_id,
+                        "business_key": info.business_key,
+                    },
+                )
+            case ev.SubscriptionClosed():
+                conn.execute(
+                    delete(t.subscription).where(
+                        t.subscription.c.id == f"{info.id}:{event.subscription_id}"
+                    )
+                )
+            case ev.ExternalTaskCreated():
+                conn.execute(
+                    insert(t.external_task),
+                    {
+                        "id": int(event.external_task_id),
+                        "instance_id": info.id,
+                        "engine_id": event.external_task_id,
+                        "topic": event.topic,
+                        "node_id": event.node_id,
+                        "created_at": from_iso(event.at),
+                    },
+                )
+            case ev.ExternalTaskEnded():
+                conn.execute(
+                    delete(t.external_task).where(
+                        t.external_task.c.id == int(event.external_task_id)
+                    )
+                )
+            case ev.Incident():
+                conn.execute(
+                    insert(t.incident),
+                    {
+                        "id": int(event.incident_id),
+                        "instance_id": info.id,
+                        "engine_id": event.incident_id,
+                        "node_id": event.node_id,
+                        "kind": "engine",
+                        "message": event.message,
+                        "created_at": from_iso(event.at),
+                    },
+                )
+            case ev.IncidentResolved():
+                conn.execute(
+                    update(t.incident).where(t.incident.c.id == int(event.incident_id)),
+                    {"resolved_at": now},
+                )
+    _flush_tasks(conn, tasks, candidates)
+    if ended_tasks:
+        _end_tasks(conn, ended_tasks)
+    if activities:
+        conn.execute(insert(t.activity), list(activities.values()))
+    for execution_id, node_id, at, canceled in left:
+        conn.execute(
+            update(t.activity)
+            .where(
+                and_(
+                    t.activity.c.instance_id == info.id,
+                    t.activity.c.execution_id == execution_id,
+                    t.activity.c.node_id == node_id,
+                    t.activity.c.ended_at.is_(None),
+                )
+            )
+            .values(ended_at=at, canceled=canceled)
+        )
+
+
+def _flush_tasks(
+    conn: Connection, tasks: list[dict[str, Any]], candidates: list[dict[str, Any]]
+) -> None:
+    if tasks:
+        conn.execute(insert(t.task), tasks)
+        tasks.clear()
+    if candidates:
+        conn.execute(insert(t.task_candidate), candidates)
+        candidates.clear()
+
+
+def _end_tasks(conn: Connection, ended: list[ev.TaskEnded]) -> None:
+    for event in ended:
+        conn.execute(
+            update(t.task).where(t.task.c.id == int(event.task_id)),
+            {"ended_at": from_iso(event.at), "ended_by": event.user, "end_reason": event.reason},
+        )
+    ids = [int(e.task_id) for e in ended]
+    conn.execute(delete(t.task_candidate).where(t.task_candidate.c.task_id.in_(ids)))
+
+
+def _task_changes(event: ev.TaskUpdated) -> dict[str, Any]:
+    changes: dict[str, Any] = {}
+    for key in ("assignee", "owner", "delegation"):
+        if key in event.changes:
+            changes[key] = event.changes[key]
+    if "claimed" in event.changes:
+        changes["claimed_at"] = from_iso(event.at) if event.changes["claimed"] else None
+    return changes

@@ -1,0 +1,465 @@
+"""Rows of definitions, instances and tasks: the reads and writes the services need.
+
+Every function takes the `Connection` of the caller's transaction; none commits.
+Imports SQLAlchemy, the tables and nothing above the store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Row, and_, delete, func, insert, or_, select, update
+
+from lanes.store import tables as t
+
+# -- deployments and definitions ----------------------------------------------------------
+
+
+def insert_deployment(conn: Connection, row: dict[str, Any]) -> None:
+    conn.execute(insert(t.deployment), row)
+
+
+def insert_definition(conn: Connection, row: dict[str, Any]) -> None:
+    conn.execute(insert(t.definition), row)
+
+
+def latest_definition(conn: Connection, key: str) -> Row[Any] | None:
+    return conn.execute(
+        select(t.definition)
+        .where(t.definition.c.key == key)
+        .order_by(t.definition.c.version.desc())
+        .limit(1)
+    ).first()
+
+
+def get_definition(conn: Connection, definition_id: int) -> Row[Any] | None:
+    return conn.execute(select(t.definition).where(t.definition.c.id == definition_id)).first()
+
+
+def definition_resource(conn: Connection, definition_id: int) -> bytes:
+    resource: bytes = conn.execute(
+        select(t.definition.c.resource).where(t.definition.c.id == definition_id)
+    ).scalar_one()
+    return resource
+
+
+def list_definitions(
+    conn: Connection, key: str | None, latest_only: bool, offset: int, limit: int
+) -> tuple[list[Row[Any]], int]:
+    query = select(t.definition)
+    if key is not None:
+        query = query.where(t.definition.c.key == key)
+    if latest_only:
+        newest = (
+            select(t.definition.c.key, func.max(t.definition.c.version).label("v"))
+            .group_by(t.definition.c.key)
+            .subquery()
+        )
+        query = query.join(
+            newest, and_(newest.c.key == t.definition.c.key, newest.c.v == t.definition.c.version)
+        )
+    total = conn.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    rows = conn.execute(
+        query.order_by(t.definition.c.key, t.definition.c.version).offset(offset).limit(limit)
+    ).all()
+    return list(rows), int(total)
+
+
+def set_definition_suspended(conn: Connection, definition_id: int, suspended: bool) -> None:
+    conn.execute(
+        update(t.definition).where(t.definition.c.id == definition_id), {"suspended": suspended}
+    )
+
+
+def deployment_definitions(conn: Connection, deployment_id: int) -> list[Row[Any]]:
+    return list(
+        conn.execute(
+            select(t.definition).where(t.definition.c.deployment_id == deployment_id)
+        ).all()
+    )
+
+
+def get_deployment(conn: Connection, deployment_id: int) -> Row[Any] | None:
+    return conn.execute(select(t.deployment).where(t.deployment.c.id == deployment_id)).first()
+
+
+def delete_deployment(conn: Connection, deployment_id: int) -> None:
+    ids = select(t.definition.c.id).where(t.definition.c.deployment_id == deployment_id)
+    instance_ids = select(t.instance.c.id).where(t.instance.c.definition_id.in_(ids))
+    for table in (t.task_candidate,):
+        conn.execute(
+            delete(table).where(
+                table.c.task_id.in_(
+                    select(t.task.c.id).where(t.task.c.instance_id.in_(instance_ids))
+                )
+            )
+        )
+    for table in (
+        t.task,
+        t.activity,
+        t.job,
+        t.subscription,
+        t.external_task,
+        t.incident,
+        t.comment,
+    ):
+        conn.execute(delete(table).where(table.c.instance_id.in_(instance_ids)))
+    conn.execute(delete(t.job).where(t.job.c.definition_id.in_(ids)))
+    conn.execute(delete(t.instance).where(t.instance.c.definition_id.in_(ids)))
+    conn.execute(delete(t.definition).where(t.definition.c.deployment_id == deployment_id))
+    conn.execute(delete(t.deployment).where(t.deployment.c.id == deployment_id))
+
+
+def running_instance_count(conn: Connection, definition_ids: Sequence[int]) -> int:
+    return int(
+        conn.execute(
+            select(func.count())
+            .select_from(t.instance)
+            .where(
+                and_(
+                    t.instance.c.definition_id.in_(definition_ids), t.instance.c.status == "active"
+                )
+            )
+        ).scalar_one()
+    )
+
+
+# -- instances --------------------------------------------------------------------------
+
+
+def insert_instance(conn: Connection, row: dict[str, Any]) -> None:
+    conn.execute(insert(t.instance), row)
+
+
+def lock_instance(conn: Connection, instance_id: int, for_update: bool) -> Row[Any] | None:
+    query = select(t.instance).where(t.instance.c.id == instance_id)
+    if for_update:
+        query = query.with_for_update()
+    return conn.execute(query).first()
+
+
+def lock_instance_of_task(conn: Connection, task_id: int, for_update: bool) -> Row[Any] | None:
+    """The instance row of a task, locked, with the task's own columns under `task_*`."""
+    query = (
+        select(
+            t.instance,
+            t.task.c.id.label("task_id"),
+            t.task.c.ended_at.label("task_ended_at"),
+            t.task.c.ended_by.label("task_ended_by"),
+            t.task.c.assignee.label("task_assignee"),
+            t.task.c.owner.label("task_owner"),
+            t.task.c.delegation.label("task_delegation"),
+            t.task.c.node_id.label("task_node_id"),
+            t.definition.c.suspended.label("definition_suspended"),
+        )
+        .join(t.task, t.task.c.instance_id == t.instance.c.id)
+        .join(t.definition, t.definition.c.id == t.instance.c.definition_id)
+        .where(t.task.c.id == task_id)
+    )
+    if for_update:
+        query = query.with_for_update(of=t.instance)
+    return conn.execute(query).first()
+
+
+def save_instance(conn: Connection, instance_id: int, version: int, values: dict[str, Any]) -> bool:
+    """Write the new state if nobody else did since `version` was read."""
+    result = conn.execute(
+        update(t.instance)
+        .where(and_(t.instance.c.id == instance_id, t.instance.c.version == version))
+        .values(version=version + 1, **values)
+    )
+    return bool(result.rowcount == 1)
+
+
+def set_instance_suspended(conn: Connection, instance_ids: Sequence[int], suspended: bool) -> None:
+    conn.execute(
+        update(t.instance).where(t.instance.c.id.in_(instance_ids)), {"suspended": suspended}
+    )
+
+
+def instances_of_definition(conn: Connection, definition_id: int) -> list[int]:
+    return list(
+        conn.execute(
+            select(t.instance.c.id).where(
+                and_(t.instance.c.definition_id == definition_id, t.instance.c.status == "active")
+            )
+        ).scalars()
+    )
+
+
+def get_instance(conn: Connection, instance_id: int) -> Row[Any] | None:
+    return conn.execute(select(t.instance).where(t.instance.c.id == instance_id)).first()
+
+
+def took_part(conn: Connection, instance_id: int, user_id: str) -> bool:
+    """Whether user_id was ever assignee, owner or finisher of a task of the instance."""
+    found = conn.execute(
+        select(t.task.c.id)
+        .where(
+            and_(
+                t.task.c.instance_id == instance_id,
+                or_(
+                    t.task.c.assignee == user_id,
+                    t.task.c.owner == user_id,
+                    t.task.c.ended_by == user_id,
+                ),
+            )
+        )
+        .limit(1)
+    ).first()
+    return found is not None
+
+
+def list_instances(
+    conn: Connection, filters: dict[str, Any], visible_to: str | None, offset: int, limit: int
+) -> tuple[list[Row[Any]], int]:
+    query = select(t.instance)
+    for column in ("process_key", "business_key", "status", "started_by", "definition_id"):
+        if filters.get(column) is not None:
+            query = query.where(t.instance.c[column] == filters[column])
+    if visible_to is not None:
+        involved = select(t.task.c.instance_id).where(
+            or_(
+                t.task.c.assignee == visible_to,
+                t.task.c.owner == visible_to,
+                t.task.c.ended_by == visible_to,
+            )
+        )
+        query = query.where(
+            or_(t.instance.c.started_by == visible_to, t.instance.c.id.in_(involved))
+        )
+    total = conn.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    rows = conn.execute(
+        query.order_by(t.instance.c.started_at.desc(), t.instance.c.id.desc())
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    return list(rows), int(total)
+
+
+# -- tasks -----------------------------------------------------------------------------------
+
+
+def get_task(conn: Connection, task_id: int) -> Row[Any] | None:
+    return conn.execute(select(t.task).where(t.task.c.id == task_id)).first()
+
+
+def task_candidates(
+    conn: Connection, task_ids: Sequence[int]
+) -> dict[int, tuple[list[str], list[str]]]:
+    found: dict[int, tuple[list[str], list[str]]] = {i: ([], []) for i in task_ids}
+    if not task_ids:
+        return found
+    for task_id, kind, name in conn.execute(
+        select(t.task_candidate.c.task_id, t.task_candidate.c.kind, t.task_candidate.c.name).where(
+            t.task_candidate.c.task_id.in_(task_ids)
+        )
+    ):
+        found[task_id][0 if kind == "user" else 1].append(name)
+    return found
+
+
+def is_candidate(conn: Connection, task_id: int, user_id: str, groups: Sequence[str]) -> bool:
+    conditions = [and_(t.task_candidate.c.kind == "user", t.task_candidate.c.name == user_id)]
+    if groups:
+        conditions.append(
+            and_(t.task_candidate.c.kind == "group", t.task_candidate.c.name.in_(list(groups)))
+        )
+    return (
+        conn.execute(
+            select(t.task_candidate.c.task_id)
+            .where(and_(t.task_candidate.c.task_id == task_id, or_(*conditions)))
+            .limit(1)
+        ).first()
+        is not None
+    )
+
+
+TASK_SORTS = {
+    "created": t.task.c.created_at,
+    "priority": t.task.c.priority,
+    "due": t.task.c.due_at,
+    "name": t.task.c.name,
+    "ended": t.task.c.ended_at,
+}
+
+
+def todo_tasks(
+    conn: Connection,
+    user_id: str | None,
+    groups: Sequence[str],
+    filters: dict[str, Any],
+    sort: str,
+    descending: bool,
+    offset: int,
+    limit: int,
+) -> tuple[list[Row[Any]], int]:
+    """Open tasks the user may work: assigned to them, or unassigned with them as candidate
+    directly or through a group. user_id None: every open task (admins)."""
+    query = select(t.task).where(t.task.c.ended_at.is_(None))
+    if user_id is not None:
+        candidate = [and_(t.task_candidate.c.kind == "user", t.task_candidate.c.name == user_id)]
+        if groups:
+            candidate.append(
+                and_(t.task_candidate.c.kind == "group", t.task_candidate.c.name.in_(list(groups)))
+            )
+        offered = select(t.task_candidate.c.task_id).where(or_(*candidate))
+        query = query.where(
+            or_(
+                t.task.c.assignee == user_id,
+                and_(t.task.c.assignee.is_(None), t.task.c.id.in_(offered)),
+            )
+        )
+    query = _task_filters(query, filters)
+    return _page(conn, query, sort, descending, offset, limit)
+
+
+def done_tasks(
+    conn: Connection,
+    user_id: str | None,
+    filters: dict[str, Any],
+    sort: str,
+    descending: bool,
+    offset: int,
+    limit: int,
+) -> tuple[list[Row[Any]], int]:
+    query = select(t.task).where(
+        and_(t.task.c.ended_at.is_not(None), t.task.c.end_reason == "completed")
+    )
+    if user_id is not None:
+        query = query.where(t.task.c.ended_by == user_id)
+    query = _task_filters(query, filters)
+    return _page(conn, query, sort, descending, offset, limit)
+
+
+def instance_tasks(conn: Connection, instance_id: int, open_only: bool) -> list[Row[Any]]:
+    query = select(t.task).where(t.task.c.instance_id == instance_id)
+    if open_only:
+        query = query.where(t.task.c.ended_at.is_(None))
+    return list(conn.execute(query.order_by(t.task.c.created_at, t.task.c.id)).all())
+
+
+def _task_filters(query: Any, filters: dict[str, Any]) -> Any:
+    for column in ("process_key", "instance_id", "business_key", "node_id", "definition_id"):
+        if filters.get(column) is not None:
+            query = query.where(t.task.c[column] == filters[column])
+    if filters.get("name"):
+        query = query.where(t.task.c.name.like(f"%{_escape_like(filters['name'])}%", escape="\\"))
+    if filters.get("created_after") is not None:
+        query = query.where(t.task.c.created_at >= filters["created_after"])
+    if filters.get("created_before") is not None:
+        query = query.where(t.task.c.created_at < filters["created_before"])
+    return query
+
+
+def _page(
+    conn: Connection, query: Any, sort: str, descending: bool, offset: int, limit: int
+) -> tuple[list[Row[Any]], int]:
+    column = TASK_SORTS.get(sort, t.task.c.created_at)
+    order = [column.desc(), t.task.c.id.desc()] if descending else [column.asc(), t.task.c.id.asc()]
+    total = conn.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    rows = conn.execute(query.order_by(*order).offset(offset).limit(limit)).all()
+    return list(rows), int(total)
+
+
+def _escape_like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+# -- history, comments, the operation log -----------------------------------------------------
+
+
+def instance_activities(conn: Connection, instance_id: int) -> list[Row[Any]]:
+    return list(
+        conn.execute(
+            select(t.activity)
+            .where(t.activity.c.instance_id == instance_id)
+            .order_by(t.activity.c.started_at, t.activity.c.id)
+        ).all()
+    )
+
+
+def insert_comment(conn: Connection, row: dict[str, Any]) -> None:
+    conn.execute(insert(t.comment), row)
+
+
+def comments(
+    conn: Connection, *, task_id: int | None = None, instance_id: int | None = None
+) -> list[Row[Any]]:
+    query = select(t.comment)
+    if task_id is not None:
+        query = query.where(t.comment.c.task_id == task_id)
+    if instance_id is not None:
+        query = query.where(t.comment.c.instance_id == instance_id)
+    return list(conn.execute(query.order_by(t.comment.c.created_at, t.comment.c.id)).all())
+
+
+def log_operation(conn: Connection, row: dict[str, Any]) -> None:
+    conn.execute(insert(t.operation_log), row)
+
+
+def operations(conn: Connection, instance_id: int) -> list[Row[Any]]:
+    return list(
+        conn.execute(
+            select(t.operation_log)
+            .where(t.operation_log.c.instance_id == instance_id)
+            .order_by(t.operation_log.c.at, t.operation_log.c.id)
+        ).all()
+    )
+
+
+def open_incidents(conn: Connection, instance_id: int) -> list[Row[Any]]:
+    return list(
+        conn.execute(
+            select(t.incident).where(
+                and_(t.incident.c.instance_id == instance_id, t.incident.c.resolved_at.is_(None))
+            )
+        ).all()
+    )
+
+
+def subscriptions_named(
+    conn: Connection, kind: str, name: str, business_key: str | None = None
+) -> list[Row[Any]]:
+    query = select(t.subscription).where(
+        and_(t.subscription.c.kind == kind, t.subscription.c.name == name)
+    )
+    if business_key is not None:
+        query = query.where(t.subscription.c.business_key == business_key)
+    return list(conn.execute(query.order_by(t.subscription.c.instance_id)).all())
+
+
+def due_jobs(conn: Connection, now: datetime, limit: int) -> list[Row[Any]]:
+    return list(
+        conn.execute(
+            select(t.job)
+            .where(
+                and_(
+                    t.job.c.due_at <= now,
+                    t.job.c.retries > 0,
+                    or_(t.job.c.lock_expires_at.is_(None), t.job.c.lock_expires_at < now),
+                )
+            )
+            .order_by(t.job.c.due_at)
+            .limit(limit)
+        ).all()
+    )
+
+
+def child_instances(conn: Connection, parent_id: int, execution_id: str) -> list[int]:
+    return list(
+        conn.execute(
+            select(t.instance.c.id).where(
+                and_(
+                    t.instance.c.parent_id == parent_id,
+                    t.instance.c.parent_execution == execution_id,
+                )
+            )
+        ).scalars()
+    )
+
+
+def set_task_outcome(conn: Connection, task_id: int, outcome: str) -> None:
+    conn.execute(update(t.task).where(t.task.c.id == task_id), {"outcome": outcome})

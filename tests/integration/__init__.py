@@ -1,0 +1,1 @@
+"""Integration tests: services and store against real databases (SQLite, PostgreSQL)."""

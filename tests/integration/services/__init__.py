@@ -1,0 +1,1 @@
+"""Integration tests of lanes.services, on every database the fixtures provide."""

@@ -1,0 +1,1 @@
+"""Integration tests of lanes.store, on every database the fixtures provide."""
