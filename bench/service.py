@@ -1,0 +1,165 @@
+"""Benchmark: the leave lifecycle through lanes' services on SQLite and PostgreSQL (never a test).
+
+For each database it deploys bench/models/leave.bpmn, then runs N cases start to end
+(fill form, then one or two approvals, history on), each command its own transaction,
+and reports cases/s, task completions/s and the SQL statements per command. With
+--todo it also fills a database with open tasks and times the to-do query of one user.
+
+    python bench/service.py [--cases N] [--postgres URL] [--todo 1000000] [--out FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from lanes.services import deployments, instances, tasks
+from lanes.services.actor import Actor
+from lanes.services.context import Services
+from lanes.store import tables as t
+from lanes.store.db import Database
+from lanes.store.migrate import upgrade
+
+MODEL = Path(__file__).with_name("models") / "leave.bpmn"
+ADMIN = Actor("admin", admin=True)
+
+
+def lifecycle(url: str, cases: int, synchronous: str = "NORMAL") -> dict[str, Any]:
+    db = Database(url, synchronous=synchronous)
+    upgrade(db)
+    svc = Services(db)
+    deployments.deploy(svc, ADMIN, MODEL.read_bytes(), "leave.bpmn")
+    for i in range(20):  # warm-up: caches, prepared statements
+        _one_case(svc, i)
+    commands = completions = 0
+    statements = db.statements
+    started = time.perf_counter()
+    for i in range(cases):
+        done = _one_case(svc, i)
+        completions += done
+        commands += done + 1
+    seconds = time.perf_counter() - started
+    statements = db.statements - statements
+    db.dispose()
+    return {
+        "database": url.split("://")[0]
+        + (f" synchronous={synchronous}" if "sqlite" in url else ""),
+        "cases": cases,
+        "seconds": round(seconds, 3),
+        "cases_per_s": round(cases / seconds, 1),
+        "completions_per_s": round(completions / seconds, 1),
+        "statements_per_command": round(statements / commands, 1),
+        "note": "statements include the to-do reads a client makes between commands",
+    }
+
+
+def _one_case(svc: Services, i: int) -> int:
+    inst = instances.start_instance(svc, ADMIN, key="leave", variables={"days": 2 if i % 2 else 5})
+    done = 0
+    while True:
+        open_tasks = tasks.instance_tasks(svc, ADMIN, inst.id, open_only=True)
+        if not open_tasks:
+            return done
+        for task in open_tasks:
+            tasks.complete(svc, ADMIN, task.id, {"days": 2 if i % 2 else 5})
+            done += 1
+
+
+def todo_query(url: str, open_tasks: int, samples: int = 200) -> dict[str, Any]:
+    """p50/p99 of one user's to-do page with `open_tasks` open tasks in the database."""
+    db = Database(url)
+    upgrade(db)
+    svc = Services(db)
+    deployments.deploy(svc, ADMIN, MODEL.read_bytes(), "leave.bpmn")
+    definition = deployments.definition_by_key(svc, ADMIN, "leave")
+    instance = instances.start_instance(svc, ADMIN, key="leave", variables={"days": 5})
+    now = datetime.now(UTC)
+    batch = 20_000
+    users = [f"user{n}" for n in range(1000)]
+    groups = [f"group{n}" for n in range(200)]
+    with db.write() as conn:
+        for start in range(0, open_tasks, batch):
+            rows, candidates = [], []
+            for n in range(start, min(start + batch, open_tasks)):
+                task_id = 10_000_000_000 + n
+                assigned = n % 3 != 0
+                rows.append(
+                    {
+                        "id": task_id,
+                        "instance_id": instance.id,
+                        "definition_id": definition.id,
+                        "process_key": "leave",
+                        "business_key": None,
+                        "execution_id": "x",
+                        "node_id": "manager_approval",
+                        "name": "Manager approval",
+                        "assignee": users[n % len(users)] if assigned else None,
+                        "priority": 50,
+                        "created_at": now - timedelta(seconds=n),
+                    }
+                )
+                if not assigned:
+                    candidates.append(
+                        {"task_id": task_id, "kind": "group", "name": groups[n % len(groups)]}
+                    )
+            conn.execute(t.task.insert(), rows)
+            if candidates:
+                conn.execute(t.task_candidate.insert(), candidates)
+    if db.is_sqlite:
+        with db.write() as conn:
+            conn.exec_driver_sql("ANALYZE")
+    else:
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("ANALYZE")
+    actor = Actor("user7", frozenset({"group7", "group8"}))
+    timings = []
+    for _ in range(samples):
+        began = time.perf_counter()
+        page = tasks.todo(svc, actor, limit=20)
+        timings.append((time.perf_counter() - began) * 1000)
+    db.dispose()
+    timings.sort()
+    return {
+        "database": url.split("://")[0],
+        "open_tasks": open_tasks,
+        "visible_to_user": page.total,
+        "p50_ms": round(statistics.median(timings), 2),
+        "p99_ms": round(timings[int(len(timings) * 0.99) - 1], 2),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--cases", type=int, default=500)
+    parser.add_argument("--postgres", default=os.environ.get("LANES_BENCH_POSTGRES_URL"))
+    parser.add_argument("--todo", type=int, default=0, help="open tasks for the to-do query")
+    parser.add_argument("--out")
+    args = parser.parse_args()
+    results: dict[str, Any] = {"lifecycle": [], "todo": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        for synchronous in ("NORMAL", "FULL"):
+            url = f"sqlite:///{tmp}/bench-{synchronous}.db"
+            results["lifecycle"].append(lifecycle(url, args.cases, synchronous))
+        if args.todo:
+            results["todo"].append(todo_query(f"sqlite:///{tmp}/todo.db", args.todo))
+    if args.postgres:
+        results["lifecycle"].append(lifecycle(args.postgres, args.cases))
+        if args.todo:
+            results["todo"].append(todo_query(args.postgres, args.todo))
+    text = json.dumps(results, indent=2)
+    print(text)
+    if args.out:
+        Path(args.out).write_text(text + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
