@@ -246,7 +246,7 @@ class SpiffDriver:
         return self.serializer.deserialize_json(data)
 
     def discard(self, inst: Any) -> None:
-        self.engine.discard(inst)
+        pass  # the workflow object is dropped with the reference
 
     def notes(self, model: Model) -> list[str]:
         notes = [
