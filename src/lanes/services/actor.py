@@ -1,4 +1,6 @@
-"""Who is calling: the authenticated user, their groups (with org ancestors) and admin flag.
+"""Who is calling: the authenticated user, their direct groups and admin flag.
+
+Org ancestors (for rules that cover sub-organisations) come from identity.org_chain.
 
 Imports nothing from the rest of lanes.
 """

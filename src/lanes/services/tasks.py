@@ -18,6 +18,7 @@ from lanes.services.context import Services
 from lanes.services.errors import Conflict, Forbidden, Invalid, NotFound
 from lanes.services.runtime import Ran, Session
 from lanes.services.views import CommentView, Page, TaskView
+from lanes.store import identity as identity_store
 from lanes.store import runtime as repo
 
 # -- reading ------------------------------------------------------------------------------
@@ -168,12 +169,9 @@ def _whose_list(svc: Services, actor: Actor, user_id: str | None) -> tuple[str |
 
 
 def _groups_of(svc: Services, conn: Any, user_id: str) -> list[str]:
-    from lanes.store.identity import user_with_groups
-
-    found = user_with_groups(conn, user_id)
-    if found is None:
-        return []
-    return sorted(found[1]) if isinstance(found, tuple) else []
+    """The direct groups of another user, for an admin reading that user's list."""
+    found = identity_store.user_with_groups(conn, user_id)
+    return list(found.groups) if found is not None else []
 
 
 # -- acting on a task -----------------------------------------------------------------------

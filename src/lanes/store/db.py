@@ -125,8 +125,17 @@ def _take_block(conn: Connection) -> tuple[int, int]:
         .returning(t.id_block.c.next_value)
     ).scalar()
     if end is None:
-        conn.execute(t.id_block.insert().values(name="global", next_value=ID_BLOCK + 1))
-        return 1, ID_BLOCK + 1
+        # the first block of a new database; two processes may race to create the row
+        conn.exec_driver_sql(
+            "INSERT INTO id_block (name, next_value) VALUES ('global', 1) "
+            "ON CONFLICT (name) DO NOTHING"
+        )
+        end = conn.execute(
+            update(t.id_block)
+            .where(t.id_block.c.name == "global")
+            .values(next_value=t.id_block.c.next_value + ID_BLOCK)
+            .returning(t.id_block.c.next_value)
+        ).scalar_one()
     return int(end) - ID_BLOCK, int(end)
 
 
