@@ -314,6 +314,9 @@ def _retry(run: Run, c: cmd.RetryIncident) -> None:
     run.emit(ev.IncidentResolved(c.incident_id))
     ex = run.ex[incident["ex"]]
     ex["status"] = "wait"
+    # entering again recreates the node's work item and boundary events: drop the old ones
+    run.close_subscriptions(ex)
+    _end_work_item(run, ex, "retried")
     run.enter(ex)
 
 

@@ -10,7 +10,7 @@ import hashlib
 from typing import Any
 
 from lanes.bpmn import BpmnError, parse
-from lanes.services import oplog
+from lanes.services import jobs, oplog
 from lanes.services.actor import Actor
 from lanes.services.context import Services
 from lanes.services.errors import Conflict, Forbidden, Invalid, NotFound
@@ -87,6 +87,7 @@ def deploy(
                 },
             )
             row = repo.get_definition(conn, definition_id)
+            jobs.schedule_start_timers(svc, conn, row, model)
             rows.append(row)
         oplog.record(
             conn,

@@ -181,6 +181,8 @@ def terminate(
     svc: Services, actor: Actor, instance_id: int, reason: str | None = None
 ) -> InstanceView:
     """End the case (admins, or the user who started it)."""
+    if reason is not None and len(reason) > 255:
+        raise Invalid("the reason may be at most 255 characters", {"field": "reason"})
     with svc.db.write() as conn:
         session = Session(svc, conn)
         row = session.lock(instance_id)

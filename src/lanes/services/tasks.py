@@ -191,6 +191,7 @@ def _act(
     description: str | None = None,
     allow_ended: bool = False,
     after: Callable[[Any, Any], None] | None = None,
+    target_node: str | None = None,
 ) -> Ran | None:
     """Lock the task's instance, check, run the engine command, log it: one transaction.
 
@@ -201,15 +202,25 @@ def _act(
         row = repo.lock_instance_of_task(conn, task_id, svc.db.is_postgres)
         if row is None:
             raise NotFound(f"task {task_id} does not exist")
-        check(conn, actor, row)
+        # a lost race is a 409 for everyone: an ended task has no candidates left to check
         if row.task_ended_at is not None and not allow_ended:
             raise Conflict(f"task {task_id} has already ended ({_ended_how(row)})")
+        check(conn, actor, row)
         if row.status != "active":
             raise Conflict(f"process instance {row.id} has already ended ({row.status})")
         if row.suspended or row.definition_suspended:
             raise Conflict(f"process instance {row.id} is suspended; activate it first")
+        if target_node is not None:
+            model = session.model(row.definition_id, row.process_key)
+            if target_node not in model.nodes:
+                raise Invalid(
+                    f"'{target_node}' is not a node of process '{row.process_key}'",
+                    {"field": "target_node"},
+                )
         engine_command = command(row)
         ran = session.execute(row, engine_command) if engine_command is not None else None
+        if ran is not None:
+            repo.set_task_ended_by(conn, task_id, actor.user_id)  # when this move ended it
         if after is not None:
             after(conn, row)
         oplog.record(
@@ -431,6 +442,12 @@ def assign_node(
     with svc.db.write() as conn:
         session = Session(svc, conn)
         row = session.lock(instance_id)
+        node = session.model(row.definition_id, row.process_key).nodes.get(node_id)
+        if node is None or node.kind != "userTask":
+            raise Invalid(
+                f"'{node_id}' is not a user task of process '{row.process_key}'",
+                {"field": "node_id"},
+            )
         if row.suspended:
             raise Conflict(f"process instance {instance_id} is suspended; activate it first")
         session.execute(row, cmd.AssignNode(node_id, assignee, actor.user_id))
@@ -488,6 +505,7 @@ def return_to(
         lambda row: cmd.ReturnTo(str(task_id), target_node, actor.user_id),
         details={"to": target_node},
         after=after,
+        target_node=target_node,
     )
     return _created_tasks(svc, ran)
 
@@ -521,6 +539,7 @@ def jump(svc: Services, actor: Actor, task_id: int, target_node: str) -> list[Ta
         _admin,
         lambda row: cmd.Jump(str(task_id), target_node, actor.user_id),
         details={"to": target_node},
+        target_node=target_node,
     )
     return _created_tasks(svc, ran)
 

@@ -159,7 +159,9 @@ def lock_instance_of_task(conn: Connection, task_id: int, for_update: bool) -> R
         .where(t.task.c.id == task_id)
     )
     if for_update:
-        query = query.with_for_update(of=t.instance)
+        # the task row too: a waiter re-reads both once the winner commits, so its checks
+        # never run on a task as it was before (assignee, ended) under READ COMMITTED
+        query = query.with_for_update(of=[t.instance, t.task])
     return conn.execute(query).first()
 
 
@@ -194,7 +196,21 @@ def get_instance(conn: Connection, instance_id: int) -> Row[Any] | None:
 
 
 def took_part(conn: Connection, instance_id: int, user_id: str) -> bool:
-    """Whether user_id was ever assignee, owner or finisher of a task of the instance."""
+    """Whether user_id was ever assignee, owner or finisher of a task of the instance, or
+    was copied on it (CC)."""
+    copied = conn.execute(
+        select(t.comment.c.id)
+        .where(
+            and_(
+                t.comment.c.instance_id == instance_id,
+                t.comment.c.kind == "cc",
+                t.comment.c.user_id == user_id,
+            )
+        )
+        .limit(1)
+    ).first()
+    if copied is not None:
+        return True
     found = conn.execute(
         select(t.task.c.id)
         .where(
@@ -227,8 +243,15 @@ def list_instances(
                 t.task.c.ended_by == visible_to,
             )
         )
+        copied = select(t.comment.c.instance_id).where(
+            and_(t.comment.c.kind == "cc", t.comment.c.user_id == visible_to)
+        )
         query = query.where(
-            or_(t.instance.c.started_by == visible_to, t.instance.c.id.in_(involved))
+            or_(
+                t.instance.c.started_by == visible_to,
+                t.instance.c.id.in_(involved),
+                t.instance.c.id.in_(copied),
+            )
         )
     total = conn.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     rows = conn.execute(
@@ -463,3 +486,16 @@ def child_instances(conn: Connection, parent_id: int, execution_id: str) -> list
 
 def set_task_outcome(conn: Connection, task_id: int, outcome: str) -> None:
     conn.execute(update(t.task).where(t.task.c.id == task_id), {"outcome": outcome})
+
+
+def set_task_ended_by(conn: Connection, task_id: int, user_id: str) -> None:
+    """Who ended a task by their own hand (return, reject, jump), where the engine's event
+    named nobody."""
+    conn.execute(
+        update(t.task).where(
+            and_(
+                t.task.c.id == task_id, t.task.c.ended_by.is_(None), t.task.c.ended_at.is_not(None)
+            )
+        ),
+        {"ended_by": user_id},
+    )

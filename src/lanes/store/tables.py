@@ -10,6 +10,9 @@ Ids are 64-bit integers from `ids.py`; times are timezone-aware.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from typing import Any
+
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -24,13 +27,37 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    TypeDecorator,
     UniqueConstraint,
     text,
 )
 
 metadata = MetaData()
 
-_Time = DateTime(timezone=True)
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Aware datetimes in and out, on every database: SQLite keeps no zone, so values are
+    stored in UTC and read back as UTC."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+_Time = UtcDateTime()
 _Id = BigInteger
 
 id_block = Table(
@@ -161,7 +188,7 @@ task = Table(
     Column("claimed_at", _Time),
     Column("ended_at", _Time),
     Column("ended_by", String(64)),
-    Column("end_reason", String(32)),  # completed | cancelled | withdrawn | returned | ...
+    Column("end_reason", String(255)),  # completed | cancelled | withdrawn | returned | ...
     Column("outcome", String(64)),
     Index("ix_task_instance", "instance_id"),
     Index(

@@ -261,7 +261,7 @@ def upgrade() -> None:
         sa.Column("claimed_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("ended_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("ended_by", sa.String(length=64), nullable=True),
-        sa.Column("end_reason", sa.String(length=32), nullable=True),
+        sa.Column("end_reason", sa.String(length=255), nullable=True),
         sa.Column("outcome", sa.String(length=64), nullable=True),
         sa.ForeignKeyConstraint(["instance_id"], ["process_instance.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),

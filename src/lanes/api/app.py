@@ -1,0 +1,96 @@
+"""`create_app()`: the ASGI application, wired from Settings. Nothing happens at import.
+
+It opens the database (unless `services` are handed in), brings the schema up to date,
+seeds the admin user from `LANES_ADMIN_TOKEN`, and mounts each API dialect on its own
+base path. The only place in `lanes.api` that touches the store: `Database` and
+`upgrade`, to wire them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+
+from lanes import __version__
+from lanes.api import errors, native
+from lanes.api.body_limit import BodySizeLimit
+from lanes.config import Settings
+from lanes.services import identity
+from lanes.services.context import Services
+from lanes.store.db import Database
+from lanes.store.migrate import upgrade
+
+__all__ = ["MAX_BODY_BYTES", "create_app"]
+
+MAX_BODY_BYTES = 12 * 1024 * 1024  # a BPMN file may be 10 MB (the parser's own limit)
+
+_DESCRIPTION = """\
+lanes is a BPMN 2.0 workflow engine and approval server.
+
+The **native API** lives under `/api/v1`. Its fields and query parameters are
+**snake_case**, as lanes' services name them. Authenticate with an API token:
+`Authorization: Bearer <token>`, `X-Authorization-access_token: <token>`, or HTTP
+Basic with your user id and a token as the password.
+
+Every error is JSON: `{"error": {"code", "message", "details"}}`.
+"""
+
+
+def _dialects() -> list[tuple[str, APIRouter]]:
+    """Each API dialect's router and the base path it is mounted on.
+
+    The activiti (`/activity-task`, `/models`, `/todo-task`: prefix ""), cosminexus
+    (`/csciwws/v1`) and ibps (`/ibps`) dialects join here, one line each, from their own
+    packages `lanes.api.<dialect>`; dialects never import each other.
+    """
+    return [
+        ("/api/v1", native.router),
+    ]
+
+
+def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
+    """The lanes server application.
+
+    Args:
+        settings: where the database is and the admin token; from the environment when
+            None.
+        services: use these (and their database, as it is) instead of opening
+            `settings.database_url`; the caller then owns that database.
+    """
+    settings = settings or Settings.from_env()
+    owned: Database | None = None
+    if services is None:
+        owned = Database(settings.database_url, settings.sqlite_synchronous)
+        try:
+            upgrade(owned)
+        except BaseException:
+            owned.dispose()
+            raise
+        services = Services(owned)
+    if settings.admin_token:
+        identity.ensure_admin(services, settings.admin_token)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if owned is not None:
+            owned.dispose()
+
+    app = FastAPI(
+        title="lanes",
+        version=__version__,
+        description=_DESCRIPTION,
+        docs_url="/docs",
+        redoc_url=None,
+        openapi_url="/openapi.json",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.services = services
+    errors.install(app)
+    app.add_middleware(BodySizeLimit, max_bytes=MAX_BODY_BYTES)
+    for prefix, router in _dialects():
+        app.include_router(router, prefix=prefix)
+    return app

@@ -1,0 +1,100 @@
+"""Typed dependencies every router shares: `ServicesDep`, `ActorDep`, `JsonBody`.
+
+Authentication accepts the three forms of DESIGN.md: `Authorization: Bearer <token>`,
+`X-Authorization-access_token: <token>` (IBPS clients), and HTTP Basic with the user id
+and a token as the password (Cosminexus clients). Which token is valid, and for whom,
+is `services.identity.authenticate`'s decision; a refusal is 401 with
+`WWW-Authenticate` (added by the error handlers).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, cast
+
+from fastapi import Depends, Request
+from fastapi.security import (
+    APIKeyHeader,
+    HTTPAuthorizationCredentials,
+    HTTPBasic,
+    HTTPBasicCredentials,
+    HTTPBearer,
+)
+
+from lanes.api.errors import ApiError
+from lanes.services import identity
+from lanes.services.actor import Actor
+from lanes.services.context import Services
+from lanes.services.errors import Unauthorized
+
+__all__ = ["ActorDep", "JsonBody", "ServicesDep", "is_json", "require_json_body"]
+
+
+def get_services(request: Request) -> Services:
+    return cast(Services, request.app.state.services)
+
+
+ServicesDep = Annotated[Services, Depends(get_services)]
+
+_bearer = HTTPBearer(auto_error=False, description="An API token: `Authorization: Bearer <token>`.")
+_access_token = APIKeyHeader(
+    name="X-Authorization-access_token",
+    auto_error=False,
+    description="An API token in the header IBPS clients send.",
+)
+_basic = HTTPBasic(
+    auto_error=False, description="HTTP Basic: your user id, and an API token as the password."
+)
+
+
+def get_actor(
+    services: ServicesDep,
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    access_token: Annotated[str | None, Depends(_access_token)],
+    basic: Annotated[HTTPBasicCredentials | None, Depends(_basic)],
+) -> Actor:
+    """The caller, from whichever credential the request carries."""
+    token = bearer.credentials if bearer is not None else None
+    if access_token and token and access_token != token:
+        raise Unauthorized(
+            "the request carries two different tokens (Authorization and "
+            "X-Authorization-access_token); send one"
+        )
+    return identity.authenticate(
+        services,
+        bearer=token or access_token or None,
+        basic_user=basic.username if basic is not None else None,
+        basic_password=basic.password if basic is not None else None,
+    )
+
+
+ActorDep = Annotated[Actor, Depends(get_actor)]
+
+
+def is_json(content_type: str | None) -> bool:
+    media = (content_type or "").split(";", 1)[0].strip().lower()
+    return media == "application/json" or (
+        media.startswith("application/") and media.endswith("+json")
+    )
+
+
+def has_body(request: Request) -> bool:
+    length = request.headers.get("content-length")
+    if length is not None:
+        return length.strip() not in ("", "0")
+    return "transfer-encoding" in request.headers
+
+
+def require_json_body(request: Request) -> None:
+    """415 for a body that is not JSON on a route that reads JSON; no body is fine."""
+    content_type = request.headers.get("content-type")
+    if has_body(request) and not is_json(content_type):
+        raise ApiError(
+            415,
+            "unsupported_media_type",
+            f"this endpoint reads JSON; send the body as application/json, "
+            f"not {content_type or 'without a Content-Type'}",
+            {"content_type": content_type},
+        )
+
+
+JsonBody = Depends(require_json_body)

@@ -1,0 +1,17 @@
+"""The native API: one router of resource-style routes, mounted at `/api/v1`.
+
+Each module holds one family of resources; every route parses, calls one service
+function and renders its view. No rule lives here.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from lanes.api.native import definitions, identity, instances, tasks
+
+router = APIRouter()
+router.include_router(identity.router)
+router.include_router(definitions.router)
+router.include_router(instances.router)
+router.include_router(tasks.router)
