@@ -17,6 +17,7 @@ from lanes import __version__
 from lanes.api import errors, native
 from lanes.api.body_limit import BodySizeLimit
 from lanes.config import Settings
+from lanes.jobs import JobExecutor
 from lanes.services import identity
 from lanes.services.context import Services
 from lanes.store.db import Database
@@ -74,9 +75,18 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        yield
-        if owned is not None:
-            owned.dispose()
+        # one executor per server process while it serves; jobs are locked per row, so
+        # several processes share the work
+        executor = JobExecutor(services, settings.job_poll_seconds) if settings.jobs else None
+        if executor is not None:
+            executor.start()
+        try:
+            yield
+        finally:
+            if executor is not None:
+                executor.stop()
+            if owned is not None:
+                owned.dispose()
 
     app = FastAPI(
         title="lanes",
