@@ -18,6 +18,9 @@ from lanes.services.views import DefinitionView, DeploymentView, Page
 from lanes.store import runtime as repo
 
 
+ID_LIMIT = 255
+
+
 def _require_admin(actor: Actor, what: str) -> None:
     if not actor.admin:
         raise Forbidden(f"only administrators may {what}")
@@ -43,6 +46,7 @@ def deploy(
                 ]
             },
         ) from None
+    _check_lengths(definitions)
     checksum = hashlib.sha256(resource).hexdigest()
     now = svc.now()
     with svc.db.write() as conn:
@@ -75,7 +79,7 @@ def deploy(
                     "id": definition_id,
                     "key": key,
                     "version": (latest.version + 1) if latest is not None else 1,
-                    "name": model.name,
+                    "name": model.name[:255] if model.name else None,
                     "deployment_id": deployment_id,
                     "resource_name": resource_name,
                     "resource": resource,
@@ -99,6 +103,30 @@ def deploy(
         deployment = repo.get_deployment(conn, deployment_id)
         assert deployment is not None
         return _deployment_view(deployment, rows, definitions.warnings)
+
+
+def _check_lengths(definitions: Any) -> None:
+    """Ids are stored in columns of 255 characters: longer ones are deploy problems."""
+    problems = []
+    for key, model in definitions.processes.items():
+        for element_id, line in [
+            (key, model.line),
+            *((n.id, n.line) for n in model.nodes.values()),
+        ]:
+            if len(element_id) > ID_LIMIT:
+                problems.append(
+                    {
+                        "message": f"the id is longer than {ID_LIMIT} characters",
+                        "element": element_id[:40] + "...",
+                        "line": line,
+                    }
+                )
+    if problems:
+        raise Invalid(
+            "the BPMN document cannot be deployed: "
+            + "; ".join(f"{p['message']} (line {p['line']})" for p in problems),
+            {"problems": problems},
+        )
 
 
 def _deployment_view(deployment: Any, rows: list[Any], warnings: Any) -> DeploymentView:

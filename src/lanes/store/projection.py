@@ -53,7 +53,7 @@ def project(
                     "execution_id": event.execution_id,
                     "node_id": event.node_id,
                     "kind": event.kind,
-                    "name": event.name,
+                    "name": event.name[:255] if event.name else None,
                     "started_at": from_iso(event.at),
                     "ended_at": None,
                     "canceled": False,
@@ -80,9 +80,9 @@ def project(
                         "business_key": info.business_key,
                         "execution_id": event.execution_id,
                         "node_id": event.node_id,
-                        "name": event.name,
-                        "assignee": event.assignee,
-                        "owner": event.owner,
+                        "name": event.name[:255] if event.name else None,
+                        "assignee": _bounded(event.assignee),
+                        "owner": _bounded(event.owner),
                         "delegation": None,
                         "form_key": event.form_key,
                         "priority": event.priority,
@@ -91,11 +91,11 @@ def project(
                     }
                 )
                 candidates.extend(
-                    {"task_id": task_id, "kind": "user", "name": u}
+                    {"task_id": task_id, "kind": "user", "name": _bounded(u)}
                     for u in dict.fromkeys(event.candidate_users)
                 )
                 candidates.extend(
-                    {"task_id": task_id, "kind": "group", "name": g}
+                    {"task_id": task_id, "kind": "group", "name": _bounded(g)}
                     for g in dict.fromkeys(event.candidate_groups)
                 )
             case ev.TaskUpdated():
@@ -234,3 +234,9 @@ def _task_changes(event: ev.TaskUpdated) -> dict[str, Any]:
     if "claimed" in event.changes:
         changes["claimed_at"] = from_iso(event.at) if event.changes["claimed"] else None
     return changes
+
+
+def _bounded(value: str | None) -> str | None:
+    """User and group names from expressions may be anything; columns hold 255 characters
+    (a longer value matches no user anyway: ids are at most 64)."""
+    return value[:255] if value is not None else None

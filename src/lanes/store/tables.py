@@ -178,8 +178,8 @@ task = Table(
     Column("execution_id", String(64), nullable=False),
     Column("node_id", String(255), nullable=False),
     Column("name", String(255)),
-    Column("assignee", String(64)),
-    Column("owner", String(64)),
+    Column("assignee", String(255)),
+    Column("owner", String(255)),
     Column("delegation", String(16)),  # pending | resolved
     Column("form_key", String(255)),
     Column("priority", Integer, nullable=False, default=50),
@@ -187,7 +187,7 @@ task = Table(
     Column("created_at", _Time, nullable=False),
     Column("claimed_at", _Time),
     Column("ended_at", _Time),
-    Column("ended_by", String(64)),
+    Column("ended_by", String(255)),
     Column("end_reason", String(255)),  # completed | cancelled | withdrawn | returned | ...
     Column("outcome", String(64)),
     Index("ix_task_instance", "instance_id"),
@@ -206,7 +206,7 @@ task_candidate = Table(
     metadata,
     Column("task_id", _Id, ForeignKey("task.id", ondelete="CASCADE"), primary_key=True),
     Column("kind", String(8), primary_key=True),  # user | group
-    Column("name", String(64), primary_key=True),
+    Column("name", String(255), primary_key=True),
     Index("ix_candidate_lookup", "kind", "name", "task_id"),
 )
 
