@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, Row, and_, delete, func, insert, or_, select, union_all, update
 
 from lanes.store import tables as t
 
@@ -320,23 +320,32 @@ def todo_tasks(
     limit: int,
 ) -> tuple[list[Row[Any]], int]:
     """Open tasks the user may work: assigned to them, or unassigned with them as candidate
-    directly or through a group. user_id None: every open task (admins)."""
-    query = select(t.task).where(t.task.c.ended_at.is_(None))
-    if user_id is not None:
-        candidate = [and_(t.task_candidate.c.kind == "user", t.task_candidate.c.name == user_id)]
-        if groups:
-            candidate.append(
-                and_(t.task_candidate.c.kind == "group", t.task_candidate.c.name.in_(list(groups)))
-            )
-        offered = select(t.task_candidate.c.task_id).where(or_(*candidate))
-        query = query.where(
-            or_(
-                t.task.c.assignee == user_id,
-                and_(t.task.c.assignee.is_(None), t.task.c.id.in_(offered)),
-            )
+    directly or through a group. user_id None: every open task (admins).
+
+    The two kinds are queried apart and put together with UNION ALL (they cannot overlap:
+    one has the user as assignee, the other none), so each side uses its own index —
+    the open-assignee index, and the candidate lookup index — instead of a scan of every
+    open task for an OR."""
+    open_tasks = select(t.task).where(t.task.c.ended_at.is_(None))
+    if user_id is None:
+        return _page(conn, _task_filters(open_tasks, filters), sort, descending, offset, limit)
+    candidate = [and_(t.task_candidate.c.kind == "user", t.task_candidate.c.name == user_id)]
+    if groups:
+        candidate.append(
+            and_(t.task_candidate.c.kind == "group", t.task_candidate.c.name.in_(list(groups)))
         )
-    query = _task_filters(query, filters)
-    return _page(conn, query, sort, descending, offset, limit)
+    offered_ids = select(t.task_candidate.c.task_id).where(or_(*candidate)).distinct()
+    assigned = _task_filters(open_tasks.where(t.task.c.assignee == user_id), filters)
+    offered = _task_filters(
+        open_tasks.where(and_(t.task.c.assignee.is_(None), t.task.c.id.in_(offered_ids))),
+        filters,
+    )
+    both = union_all(assigned, offered).subquery("todo")
+    column = both.c[TASK_SORTS.get(sort, t.task.c.created_at).name]
+    order = [column.desc(), both.c.id.desc()] if descending else [column.asc(), both.c.id.asc()]
+    total = conn.execute(select(func.count()).select_from(both)).scalar_one()
+    rows = conn.execute(select(both).order_by(*order).offset(offset).limit(limit)).all()
+    return list(rows), int(total)
 
 
 def done_tasks(
