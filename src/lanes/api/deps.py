@@ -85,7 +85,10 @@ def has_body(request: Request) -> bool:
 
 
 def require_json_body(request: Request) -> None:
-    """415 for a body that is not JSON on a route that reads JSON; no body is fine."""
+    """415 for a body that is not JSON sent to a route that reads JSON; no body is fine,
+    and a body on a GET or DELETE is ignored, as the route reads none."""
+    if request.method not in ("POST", "PUT", "PATCH"):
+        return
     content_type = request.headers.get("content-type")
     if has_body(request) and not is_json(content_type):
         raise ApiError(

@@ -7,6 +7,7 @@ changed resource becomes version n+1. Every problem in a file is reported at onc
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from typing import Any
 
 from lanes.bpmn import BpmnError, parse
@@ -16,7 +17,6 @@ from lanes.services.context import Services
 from lanes.services.errors import Conflict, Forbidden, Invalid, NotFound
 from lanes.services.views import DefinitionView, DeploymentView, Page
 from lanes.store import runtime as repo
-
 
 ID_LIMIT = 255
 
@@ -56,9 +56,10 @@ def deploy(
             assert first is not None
             deployment = repo.get_deployment(conn, first.deployment_id)
             assert deployment is not None
-            return _deployment_view(
+            view = _deployment_view(
                 deployment, [r for r in existing if r is not None], definitions.warnings
             )
+            return replace(view, created=False)
         deployment_id = svc.db.next_id()
         repo.insert_deployment(
             conn,

@@ -247,6 +247,11 @@ def correlate_message(
         ]
         if waiting:
             row = session.lock(waiting[0].instance_id)
+            if not may_see(conn, actor, row):
+                raise Forbidden(
+                    f"you did not start process instance {row.id} or take part "
+                    "in it, so you may not send it messages"
+                )
             if row.suspended:
                 raise Conflict(f"process instance {row.id} is suspended")
             session.execute(row, cmd.CorrelateMessage(name, dict(variables or {})))
@@ -257,6 +262,7 @@ def correlate_message(
                     f"process instance {instance_id} is not waiting for message '{name}'"
                 )
             definition, start_node = _message_start(svc, conn, name)
+            _check_may_start(actor, definition)
             if definition.suspended:
                 raise Conflict(f"process definition '{definition.key}' is suspended")
             target = session.start(
@@ -284,7 +290,10 @@ def _message_start(svc: Services, conn: Any, name: str) -> tuple[Any, str]:
 def send_signal(
     svc: Services, actor: Actor, name: str, variables: dict[str, Any] | None = None
 ) -> int:
-    """Broadcast a signal; returns how many instances received it."""
+    """Broadcast a signal; returns how many instances received it. Admins only: a signal
+    reaches every instance waiting for it, whoever started them."""
+    if not actor.admin:
+        raise Forbidden("only administrators may broadcast signals")
     with svc.db.write() as conn:
         session = Session(svc, conn)
         delivered = session.broadcast(name, dict(variables or {}))

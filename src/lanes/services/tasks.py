@@ -46,6 +46,7 @@ def task_view(row: Any, candidates: tuple[list[str], list[str]]) -> TaskView:
         row.end_reason,
         candidates[0],
         candidates[1],
+        row.outcome,
     )
 
 
@@ -57,7 +58,9 @@ def _views(conn: Any, rows: list[Any]) -> list[TaskView]:
 def _may_see(conn: Any, actor: Actor, row: Any) -> bool:
     if actor.admin or actor.user_id in (row.assignee, row.owner, row.ended_by):
         return True
-    return repo.is_candidate(conn, row.id, actor.user_id, sorted(actor.groups))
+    if repo.is_candidate(conn, row.id, actor.user_id, sorted(actor.groups)):
+        return True
+    return repo.was_copied(conn, row.id, actor.user_id)
 
 
 def get_task(svc: Services, actor: Actor, task_id: int) -> TaskView:

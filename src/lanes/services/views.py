@@ -28,6 +28,7 @@ class DeploymentView:
     deployed_by: str | None
     definitions: list[DefinitionView]
     warnings: list[str]
+    created: bool = True  # False when the same file was deployed before
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +82,7 @@ class TaskView:
     end_reason: str | None
     candidate_users: list[str]
     candidate_groups: list[str]
+    outcome: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

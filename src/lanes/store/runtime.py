@@ -508,3 +508,21 @@ def set_task_ended_by(conn: Connection, task_id: int, user_id: str) -> None:
         ),
         {"ended_by": user_id},
     )
+
+
+def was_copied(conn: Connection, task_id: int, user_id: str) -> bool:
+    """Whether user_id was copied (CC) on the task."""
+    return (
+        conn.execute(
+            select(t.comment.c.id)
+            .where(
+                and_(
+                    t.comment.c.task_id == task_id,
+                    t.comment.c.kind == "cc",
+                    t.comment.c.user_id == user_id,
+                )
+            )
+            .limit(1)
+        ).first()
+        is not None
+    )

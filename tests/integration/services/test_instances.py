@@ -569,3 +569,21 @@ def test_a_call_to_an_undeployed_process_raises_an_incident(services: Services) 
     assert view.status == "active"
     assert view.active_nodes == ["call"]
     assert instances.list_instances(services, ADMIN, process_key="child").total == 0
+
+
+def test_only_someone_who_may_see_an_instance_may_send_it_a_message(services: Services) -> None:
+    deploy(services, PAYMENT)
+    case = start(services, "payment", Actor("ann"), business_key="INV-9")
+    with pytest.raises(Forbidden):
+        instances.correlate_message(services, Actor("mallory"), "paid", business_key="INV-9")
+    assert instances.get_instance(services, ADMIN, case.id).active_nodes == ["wait_paid"]
+    view = instances.correlate_message(services, Actor("ann"), "paid", business_key="INV-9")
+    assert view.active_nodes == ["ship"]
+
+
+def test_only_administrators_broadcast_signals(services: Services) -> None:
+    deploy(services, ALARM)
+    waiting = start(services, "alarm", Actor("ann"))
+    with pytest.raises(Forbidden):
+        instances.send_signal(services, Actor("ann"), "go")
+    assert instances.get_instance(services, ADMIN, waiting.id).active_nodes == ["wait_go"]

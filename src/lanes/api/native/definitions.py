@@ -55,13 +55,14 @@ _DEPLOY_BODY = {
 )
 async def deploy(
     request: Request,
+    response: Response,
     svc: ServicesDep,
     actor: ActorDep,
     name: NameQuery = None,
     resource_name: NameQuery = None,
 ) -> DeploymentView:
     resource, file_name = await _resource(request)
-    return await run_in_threadpool(
+    view = await run_in_threadpool(
         deployments.deploy,
         svc,
         actor,
@@ -69,6 +70,9 @@ async def deploy(
         resource_name or file_name or "process.bpmn",
         name,
     )
+    if not view.created:
+        response.status_code = 200  # nothing new: the existing deployment
+    return view
 
 
 async def _resource(request: Request) -> tuple[bytes, str | None]:

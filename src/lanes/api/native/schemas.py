@@ -192,6 +192,9 @@ class DeploymentOut(Out):
     warnings: list[str] = Field(
         description="What deploys but cannot run as drawn (element, line, reason)."
     )
+    created: bool = Field(
+        description="False when this very file was deployed before (the answer is then 200)."
+    )
 
 
 class DefinitionPage(Page[DefinitionOut]):
@@ -294,6 +297,7 @@ class TaskOut(Out):
     end_reason: str | None
     candidate_users: list[str]
     candidate_groups: list[str]
+    outcome: str | None = Field(default=None, description="What the completer decided, if given.")
 
 
 class TaskPage(Page[TaskOut]):
