@@ -13,11 +13,41 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, insert, update
+from sqlalchemy import Connection, and_, bindparam, delete, insert, update
 
 from lanes.engine import events as ev
 from lanes.engine.timers import from_iso
 from lanes.store import tables as t
+
+# Statements built once: constructing SQLAlchemy expressions per call costs more than
+# running them on SQLite. Bound names carry a b_ prefix, apart from the column names.
+_INSERT_TASK = insert(t.task)
+_INSERT_CANDIDATE = insert(t.task_candidate)
+_INSERT_ACTIVITY = insert(t.activity)
+_END_TASK = (
+    update(t.task)
+    .where(t.task.c.id == bindparam("b_id"))
+    .values(
+        ended_at=bindparam("b_ended_at"),
+        ended_by=bindparam("b_ended_by"),
+        end_reason=bindparam("b_reason"),
+    )
+)
+_DELETE_CANDIDATES = delete(t.task_candidate).where(
+    t.task_candidate.c.task_id.in_(bindparam("b_ids", expanding=True))
+)
+_ACTIVITY_LEFT = (
+    update(t.activity)
+    .where(
+        and_(
+            t.activity.c.instance_id == bindparam("b_instance"),
+            t.activity.c.execution_id == bindparam("b_execution"),
+            t.activity.c.node_id == bindparam("b_node"),
+            t.activity.c.ended_at.is_(None),
+        )
+    )
+    .values(ended_at=bindparam("b_ended_at"), canceled=bindparam("b_canceled"))
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,19 +219,20 @@ def project(
     if ended_tasks:
         _end_tasks(conn, ended_tasks)
     if activities:
-        conn.execute(insert(t.activity), list(activities.values()))
-    for execution_id, node_id, at, canceled in left:
+        conn.execute(_INSERT_ACTIVITY, list(activities.values()))
+    if left:
         conn.execute(
-            update(t.activity)
-            .where(
-                and_(
-                    t.activity.c.instance_id == info.id,
-                    t.activity.c.execution_id == execution_id,
-                    t.activity.c.node_id == node_id,
-                    t.activity.c.ended_at.is_(None),
-                )
-            )
-            .values(ended_at=at, canceled=canceled)
+            _ACTIVITY_LEFT,
+            [
+                {
+                    "b_instance": info.id,
+                    "b_execution": execution_id,
+                    "b_node": node_id,
+                    "b_ended_at": at,
+                    "b_canceled": canceled,
+                }
+                for execution_id, node_id, at, canceled in left
+            ],
         )
 
 
@@ -209,21 +240,27 @@ def _flush_tasks(
     conn: Connection, tasks: list[dict[str, Any]], candidates: list[dict[str, Any]]
 ) -> None:
     if tasks:
-        conn.execute(insert(t.task), tasks)
+        conn.execute(_INSERT_TASK, tasks)
         tasks.clear()
     if candidates:
-        conn.execute(insert(t.task_candidate), candidates)
+        conn.execute(_INSERT_CANDIDATE, candidates)
         candidates.clear()
 
 
 def _end_tasks(conn: Connection, ended: list[ev.TaskEnded]) -> None:
-    for event in ended:
-        conn.execute(
-            update(t.task).where(t.task.c.id == int(event.task_id)),
-            {"ended_at": from_iso(event.at), "ended_by": event.user, "end_reason": event.reason},
-        )
-    ids = [int(e.task_id) for e in ended]
-    conn.execute(delete(t.task_candidate).where(t.task_candidate.c.task_id.in_(ids)))
+    conn.execute(
+        _END_TASK,
+        [
+            {
+                "b_id": int(e.task_id),
+                "b_ended_at": from_iso(e.at),
+                "b_ended_by": e.user,
+                "b_reason": e.reason,
+            }
+            for e in ended
+        ],
+    )
+    conn.execute(_DELETE_CANDIDATES, {"b_ids": [int(e.task_id) for e in ended]})
 
 
 def _task_changes(event: ev.TaskUpdated) -> dict[str, Any]:

@@ -10,7 +10,19 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, delete, func, insert, or_, select, union_all, update
+from sqlalchemy import (
+    Connection,
+    Row,
+    and_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    union_all,
+    update,
+)
 
 from lanes.store import tables as t
 
@@ -134,14 +146,10 @@ def insert_instance(conn: Connection, row: dict[str, Any]) -> None:
 
 
 def lock_instance(conn: Connection, instance_id: int, for_update: bool) -> Row[Any] | None:
-    query = select(t.instance).where(t.instance.c.id == instance_id)
-    if for_update:
-        query = query.with_for_update()
-    return conn.execute(query).first()
+    return conn.execute(_INSTANCE[for_update], {"b_id": instance_id}).first()
 
 
-def lock_instance_of_task(conn: Connection, task_id: int, for_update: bool) -> Row[Any] | None:
-    """The instance row of a task, locked, with the task's own columns under `task_*`."""
+def _instance_of_task_query(for_update: bool) -> Any:
     query = (
         select(
             t.instance,
@@ -156,22 +164,49 @@ def lock_instance_of_task(conn: Connection, task_id: int, for_update: bool) -> R
         )
         .join(t.task, t.task.c.instance_id == t.instance.c.id)
         .join(t.definition, t.definition.c.id == t.instance.c.definition_id)
-        .where(t.task.c.id == task_id)
+        .where(t.task.c.id == bindparam("b_task"))
     )
     if for_update:
         # the task row too: a waiter re-reads both once the winner commits, so its checks
         # never run on a task as it was before (assignee, ended) under READ COMMITTED
         query = query.with_for_update(of=[t.instance, t.task])
-    return conn.execute(query).first()
+    return query
+
+
+_INSTANCE_OF_TASK = {flag: _instance_of_task_query(flag) for flag in (False, True)}
+_INSTANCE = {
+    False: select(t.instance).where(t.instance.c.id == bindparam("b_id")),
+    True: select(t.instance).where(t.instance.c.id == bindparam("b_id")).with_for_update(),
+}
+_SAVES: dict[frozenset[str], Any] = {}
+
+
+def lock_instance_of_task(conn: Connection, task_id: int, for_update: bool) -> Row[Any] | None:
+    """The instance row of a task, locked, with the task's own columns under `task_*`."""
+    return conn.execute(_INSTANCE_OF_TASK[for_update], {"b_task": task_id}).first()
 
 
 def save_instance(conn: Connection, instance_id: int, version: int, values: dict[str, Any]) -> bool:
     """Write the new state if nobody else did since `version` was read."""
-    result = conn.execute(
-        update(t.instance)
-        .where(and_(t.instance.c.id == instance_id, t.instance.c.version == version))
-        .values(version=version + 1, **values)
-    )
+    keys = frozenset(values)
+    statement = _SAVES.get(keys)
+    if statement is None:
+        statement = _SAVES[keys] = (
+            update(t.instance)
+            .where(
+                and_(
+                    t.instance.c.id == bindparam("b_id"),
+                    t.instance.c.version == bindparam("b_version"),
+                )
+            )
+            .values(
+                version=bindparam("b_new_version"),
+                **{key: bindparam(f"b_{key}") for key in sorted(keys)},
+            )
+        )
+    params = {f"b_{key}": value for key, value in values.items()}
+    params.update(b_id=instance_id, b_version=version, b_new_version=version + 1)
+    result = conn.execute(statement, params)
     return bool(result.rowcount == 1)
 
 
