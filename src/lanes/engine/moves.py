@@ -33,11 +33,7 @@ def _target(run: Run, node_id: str) -> FlowNode:
     node = run.model.nodes.get(node_id)
     if node is None:
         raise InvalidMove(f"'{node_id}' is not a node of process '{run.model.id}'")
-    if (
-        node.kind in ("boundaryEvent", "startEvent")
-        and node.scope is None
-        and node.kind == "startEvent"
-    ):
+    if node.kind == "startEvent" and node.scope is None:
         raise InvalidMove(f"cannot move a token to the start event '{node_id}'")
     return node
 
