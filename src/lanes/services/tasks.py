@@ -195,6 +195,7 @@ def _act(
     allow_ended: bool = False,
     after: Callable[[Any, Any], None] | None = None,
     target_node: str | None = None,
+    answer: list[TaskView] | None = None,
 ) -> Ran | None:
     """Lock the task's instance, check, run the engine command, log it: one transaction.
 
@@ -226,6 +227,9 @@ def _act(
             repo.set_task_ended_by(conn, task_id, actor.user_id)  # when this move ended it
         if after is not None:
             after(conn, row)
+        if answer is not None:
+            # the task as the command left it, read in the same transaction
+            answer.extend(_views(conn, [repo.get_task(conn, task_id)]))
         oplog.record(
             conn,
             svc,
@@ -274,13 +278,6 @@ def _admin(conn: Any, actor: Actor, row: Any) -> None:
         raise Forbidden("only administrators may do this")
 
 
-def _reread(svc: Services, task_id: int) -> TaskView:
-    with svc.db.read() as conn:
-        row = repo.get_task(conn, task_id)
-        assert row is not None
-        return _views(conn, [row])[0]
-
-
 def complete(
     svc: Services,
     actor: Actor,
@@ -303,6 +300,7 @@ def complete(
         if outcome is not None:
             repo.set_task_outcome(conn, task_id, outcome)
 
+    answer: list[TaskView] = []
     _act(
         svc,
         actor,
@@ -312,8 +310,9 @@ def complete(
         command,
         details={"variables": sorted(values), "outcome": outcome},
         after=after,
+        answer=answer,
     )
-    return _reread(svc, task_id)
+    return answer[0]
 
 
 def claim(svc: Services, actor: Actor, task_id: int) -> TaskView:
@@ -322,10 +321,17 @@ def claim(svc: Services, actor: Actor, task_id: int) -> TaskView:
             raise Conflict(f"task {task_id} is already claimed by {row.task_assignee}")
         _worker(conn, a, row)
 
+    answer: list[TaskView] = []
     _act(
-        svc, actor, task_id, "claim", check, lambda row: cmd.ClaimTask(str(task_id), actor.user_id)
+        svc,
+        actor,
+        task_id,
+        "claim",
+        check,
+        lambda row: cmd.ClaimTask(str(task_id), actor.user_id),
+        answer=answer,
     )
-    return _reread(svc, task_id)
+    return answer[0]
 
 
 def unclaim(svc: Services, actor: Actor, task_id: int) -> TaskView:
@@ -333,6 +339,7 @@ def unclaim(svc: Services, actor: Actor, task_id: int) -> TaskView:
         if not (a.admin or row.task_assignee == a.user_id):
             raise Forbidden(f"only the assignee of task {task_id} may give it back")
 
+    answer: list[TaskView] = []
     _act(
         svc,
         actor,
@@ -340,12 +347,14 @@ def unclaim(svc: Services, actor: Actor, task_id: int) -> TaskView:
         "unclaim",
         check,
         lambda row: cmd.UnclaimTask(str(task_id), actor.user_id),
+        answer=answer,
     )
-    return _reread(svc, task_id)
+    return answer[0]
 
 
 def delegate(svc: Services, actor: Actor, task_id: int, to_user: str) -> TaskView:
     _check_user_id(to_user, "to_user")
+    answer: list[TaskView] = []
     _act(
         svc,
         actor,
@@ -354,8 +363,9 @@ def delegate(svc: Services, actor: Actor, task_id: int, to_user: str) -> TaskVie
         _assignee_or_owner,
         lambda row: cmd.DelegateTask(str(task_id), to_user, actor.user_id),
         details={"to": to_user},
+        answer=answer,
     )
-    return _reread(svc, task_id)
+    return answer[0]
 
 
 def resolve(
@@ -369,6 +379,7 @@ def resolve(
                 f"only {row.task_assignee}, to whom task {task_id} is delegated, may resolve it"
             )
 
+    answer: list[TaskView] = []
     _act(
         svc,
         actor,
@@ -376,14 +387,16 @@ def resolve(
         "resolve",
         check,
         lambda row: cmd.ResolveTask(str(task_id), dict(variables or {}), actor.user_id),
+        answer=answer,
     )
-    return _reread(svc, task_id)
+    return answer[0]
 
 
 def assign(svc: Services, actor: Actor, task_id: int, assignee: str | None) -> TaskView:
     """Transfer (转办): a permanent change of assignee."""
     if assignee is not None:
         _check_user_id(assignee, "assignee")
+    answer: list[TaskView] = []
     _act(
         svc,
         actor,
@@ -392,8 +405,9 @@ def assign(svc: Services, actor: Actor, task_id: int, assignee: str | None) -> T
         _assignee_or_owner,
         lambda row: cmd.AssignTask(str(task_id), assignee, actor.user_id),
         details={"to": assignee},
+        answer=answer,
     )
-    return _reread(svc, task_id)
+    return answer[0]
 
 
 def reassign(
@@ -423,6 +437,7 @@ def reassign(
                 {"field": "source"},
             )
 
+    answer: list[TaskView] = []
     _act(
         svc,
         actor,
@@ -432,8 +447,9 @@ def reassign(
         lambda locked: cmd.AssignTask(str(task_id), target, actor.user_id),
         details={"from": source, "to": target},
         description=description,
+        answer=answer,
     )
-    return _reread(svc, task_id), True
+    return answer[0], True
 
 
 def assign_node(
