@@ -181,6 +181,9 @@ def _groups_of(svc: Services, conn: Any, user_id: str) -> list[str]:
 
 Check = Callable[[Any, Actor, Any], None]
 
+# moves that may end the task they act on without the engine naming who did it
+_MOVES_THAT_END_A_TASK = (cmd.ReturnTo, cmd.Jump, cmd.CancelInstance, cmd.RemoveInstance)
+
 
 def _act(
     svc: Services,
@@ -223,8 +226,8 @@ def _act(
                 )
         engine_command = command(row)
         ran = session.execute(row, engine_command) if engine_command is not None else None
-        if ran is not None:
-            repo.set_task_ended_by(conn, task_id, actor.user_id)  # when this move ended it
+        if isinstance(engine_command, _MOVES_THAT_END_A_TASK):
+            repo.set_task_ended_by(conn, task_id, actor.user_id)  # the engine names nobody
         if after is not None:
             after(conn, row)
         if answer is not None:

@@ -227,7 +227,7 @@ def instances_of_definition(conn: Connection, definition_id: int) -> list[int]:
 
 
 def get_instance(conn: Connection, instance_id: int) -> Row[Any] | None:
-    return conn.execute(select(t.instance).where(t.instance.c.id == instance_id)).first()
+    return conn.execute(_INSTANCE[False], {"b_id": instance_id}).first()
 
 
 def took_part(conn: Connection, instance_id: int, user_id: str) -> bool:
@@ -300,8 +300,24 @@ def list_instances(
 # -- tasks -----------------------------------------------------------------------------------
 
 
+_TASK = select(t.task).where(t.task.c.id == bindparam("b_id"))
+_CANDIDATES = select(
+    t.task_candidate.c.task_id, t.task_candidate.c.kind, t.task_candidate.c.name
+).where(t.task_candidate.c.task_id.in_(bindparam("b_ids", expanding=True)))
+_INSTANCE_TASKS = {
+    open_only: select(t.task)
+    .where(
+        and_(t.task.c.instance_id == bindparam("b_instance"), t.task.c.ended_at.is_(None))
+        if open_only
+        else t.task.c.instance_id == bindparam("b_instance")
+    )
+    .order_by(t.task.c.created_at, t.task.c.id)
+    for open_only in (False, True)
+}
+
+
 def get_task(conn: Connection, task_id: int) -> Row[Any] | None:
-    return conn.execute(select(t.task).where(t.task.c.id == task_id)).first()
+    return conn.execute(_TASK, {"b_id": task_id}).first()
 
 
 def task_candidates(
@@ -310,11 +326,7 @@ def task_candidates(
     found: dict[int, tuple[list[str], list[str]]] = {i: ([], []) for i in task_ids}
     if not task_ids:
         return found
-    for task_id, kind, name in conn.execute(
-        select(t.task_candidate.c.task_id, t.task_candidate.c.kind, t.task_candidate.c.name).where(
-            t.task_candidate.c.task_id.in_(task_ids)
-        )
-    ):
+    for task_id, kind, name in conn.execute(_CANDIDATES, {"b_ids": list(task_ids)}):
         found[task_id][0 if kind == "user" else 1].append(name)
     return found
 
@@ -402,10 +414,7 @@ def done_tasks(
 
 
 def instance_tasks(conn: Connection, instance_id: int, open_only: bool) -> list[Row[Any]]:
-    query = select(t.task).where(t.task.c.instance_id == instance_id)
-    if open_only:
-        query = query.where(t.task.c.ended_at.is_(None))
-    return list(conn.execute(query.order_by(t.task.c.created_at, t.task.c.id)).all())
+    return list(conn.execute(_INSTANCE_TASKS[open_only], {"b_instance": instance_id}).all())
 
 
 def _task_filters(query: Any, filters: dict[str, Any]) -> Any:
