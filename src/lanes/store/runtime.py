@@ -37,13 +37,18 @@ def insert_definition(conn: Connection, row: dict[str, Any]) -> None:
     conn.execute(insert(t.definition), row)
 
 
+_LATEST_DEFINITION = (
+    select(t.definition)
+    .where(t.definition.c.key == bindparam("b_key"))
+    .order_by(t.definition.c.version.desc())
+    .limit(1)
+)
+_INSERT_INSTANCE = insert(t.instance)
+_INSERT_OPERATION = insert(t.operation_log)
+
+
 def latest_definition(conn: Connection, key: str) -> Row[Any] | None:
-    return conn.execute(
-        select(t.definition)
-        .where(t.definition.c.key == key)
-        .order_by(t.definition.c.version.desc())
-        .limit(1)
-    ).first()
+    return conn.execute(_LATEST_DEFINITION, {"b_key": key}).first()
 
 
 def get_definition(conn: Connection, definition_id: int) -> Row[Any] | None:
@@ -142,7 +147,7 @@ def running_instance_count(conn: Connection, definition_ids: Sequence[int]) -> i
 
 
 def insert_instance(conn: Connection, row: dict[str, Any]) -> None:
-    conn.execute(insert(t.instance), row)
+    conn.execute(_INSERT_INSTANCE, row)
 
 
 def lock_instance(conn: Connection, instance_id: int, for_update: bool) -> Row[Any] | None:
@@ -473,7 +478,7 @@ def comments(
 
 
 def log_operation(conn: Connection, row: dict[str, Any]) -> None:
-    conn.execute(insert(t.operation_log), row)
+    conn.execute(_INSERT_OPERATION, row)
 
 
 def operations(conn: Connection, instance_id: int) -> list[Row[Any]]:
