@@ -12,10 +12,12 @@ from datetime import datetime
 from typing import Any
 
 from lanes.engine import commands as cmd
+from lanes.engine import events as ev
 from lanes.services import oplog
 from lanes.services.actor import Actor
 from lanes.services.context import Services
 from lanes.services.errors import Conflict, Forbidden, Invalid, NotFound
+from lanes.services.instances import may_see
 from lanes.services.runtime import Ran, Session
 from lanes.services.views import CommentView, Page, TaskView
 from lanes.store import identity as identity_store
@@ -141,8 +143,6 @@ def done(
 def instance_tasks(
     svc: Services, actor: Actor, instance_id: int, open_only: bool = False
 ) -> list[TaskView]:
-    from lanes.services.instances import may_see
-
     with svc.db.read() as conn:
         row = repo.get_instance(conn, instance_id)
         if row is None:
@@ -618,8 +618,6 @@ def urge(svc: Services, actor: Actor, task_id: int, message: str | None = None) 
         _comment(svc, conn, actor, task_id, row.id, message or "please handle this task", "urge")
 
     def check(conn: Any, a: Actor, row: Any) -> None:
-        from lanes.services.instances import may_see
-
         if not may_see(conn, a, row):
             raise Forbidden(f"you did not start or take part in the case of task {task_id}")
 
@@ -680,8 +678,6 @@ def _comment(
 def _created_tasks(svc: Services, ran: Ran | None) -> list[TaskView]:
     if ran is None:
         return []
-    from lanes.engine import events as ev
-
     ids = [int(e.task_id) for e in ran.events if isinstance(e, ev.TaskCreated)]
     if not ids:
         return []
