@@ -232,7 +232,9 @@ class Session:
             self.execute(child, cmd.CancelInstance("error thrown to the calling process"))
 
     def broadcast(self, name: str, variables: dict[str, Any]) -> int:
-        """Deliver a signal to every instance waiting for it; returns how many got it."""
+        """Deliver a signal to every instance waiting for it, and start every process (its
+        newest, active version) with a signal start event of that name; returns how many
+        instances received it, new ones included."""
         delivered = 0
         instance_ids = dict.fromkeys(
             s.instance_id for s in repo.subscriptions_named(self.conn, "signal", name)
@@ -242,6 +244,18 @@ class Session:
             if row.status == "active" and not row.suspended:
                 self.execute(row, cmd.SendSignal(name, dict(variables)))
                 delivered += 1
+        definitions, _ = repo.list_definitions(self.conn, None, True, 0, 100_000)
+        for definition in definitions:
+            if definition.suspended:
+                continue
+            for start in self.model(definition.id, definition.key).start_events():
+                if (
+                    start.event is not None
+                    and start.event.kind == "signal"
+                    and start.event.ref == name
+                ):
+                    self.start(definition, dict(variables), None, None, start.id)
+                    delivered += 1
         return delivered
 
 

@@ -587,3 +587,28 @@ def test_only_administrators_broadcast_signals(services: Services) -> None:
     with pytest.raises(Forbidden):
         instances.send_signal(services, Actor("ann"), "go")
     assert instances.get_instance(services, ADMIN, waiting.id).active_nodes == ["wait_go"]
+
+
+SIGNAL_STARTED = model_xml(
+    '<startEvent id="start"><signalEventDefinition signalRef="s_go"/></startEvent>'
+    '<userTask id="react" name="React" flowable:assignee="ann"/>'
+    '<endEvent id="end"/>' + flows("start", "react", "end"),
+    "on_go",
+    header='<signal id="s_go" name="go"/>',
+)
+
+
+def test_a_signal_starts_every_process_with_that_signal_start_event(services: Services) -> None:
+    deploy(services, SIGNAL_STARTED)
+    deploy(services, ALARM)
+    waiting = start(services, "alarm")
+    assert instances.send_signal(services, ADMIN, "go", {"level": 3}) == 2
+    started = instances.list_instances(services, ADMIN, process_key="on_go").items
+    assert [(i.active_nodes, i.variables) for i in started] == [(["react"], {"level": 3})]
+    assert instances.get_instance(services, ADMIN, waiting.id).active_nodes == ["react"]
+
+
+def test_a_suspended_definition_is_not_started_by_a_signal(services: Services) -> None:
+    definition = deploy(services, SIGNAL_STARTED)
+    deployments.set_definition_suspended(services, ADMIN, definition.id, True)
+    assert instances.send_signal(services, ADMIN, "go") == 0
