@@ -8,7 +8,7 @@ first, so the second sees the task already done and gets 409, never a double com
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from dataclasses import asdict
 from typing import Any
 
 from lanes.engine import commands as cmd
@@ -19,7 +19,7 @@ from lanes.services.context import Services
 from lanes.services.errors import Conflict, Forbidden, Invalid, NotFound
 from lanes.services.instances import may_see
 from lanes.services.runtime import Ran, Session
-from lanes.services.views import CommentView, Page, TaskView
+from lanes.services.views import CommentView, Page, TaskFilter, TaskView
 from lanes.store import identity as identity_store
 from lanes.store import runtime as repo
 
@@ -80,34 +80,21 @@ def todo(
     actor: Actor,
     *,
     user_id: str | None = None,
+    where: TaskFilter | None = None,
     offset: int = 0,
     limit: int = 20,
     sort: str = "created",
     descending: bool = True,
-    process_key: str | None = None,
-    instance_id: int | None = None,
-    business_key: str | None = None,
-    name: str | None = None,
-    node_id: str | None = None,
-    created_after: datetime | None = None,
-    created_before: datetime | None = None,
 ) -> Page[TaskView]:
     """Open tasks for a user (the caller; admins may ask for anyone, or everyone)."""
     _check_paging(offset, limit, sort)
     who, groups = _whose_list(svc, actor, user_id)
-    filters = {
-        "process_key": process_key,
-        "instance_id": instance_id,
-        "business_key": business_key,
-        "name": name,
-        "node_id": node_id,
-        "created_after": created_after,
-        "created_before": created_before,
-    }
     with svc.db.read() as conn:
         if who is not None and who != actor.user_id:
             groups = _groups_of(svc, conn, who)
-        rows, total = repo.todo_tasks(conn, who, groups, filters, sort, descending, offset, limit)
+        rows, total = repo.todo_tasks(
+            conn, who, groups, _filters(where), sort, descending, offset, limit
+        )
         return Page(_views(conn, rows), total, offset, limit)
 
 
@@ -116,28 +103,22 @@ def done(
     actor: Actor,
     *,
     user_id: str | None = None,
+    where: TaskFilter | None = None,
     offset: int = 0,
     limit: int = 20,
     sort: str = "ended",
     descending: bool = True,
-    process_key: str | None = None,
-    instance_id: int | None = None,
-    business_key: str | None = None,
-    name: str | None = None,
-    node_id: str | None = None,
 ) -> Page[TaskView]:
+    """Tasks a user completed (the caller; admins may ask for anyone, or everyone)."""
     _check_paging(offset, limit, sort)
     who, _ = _whose_list(svc, actor, user_id)
-    filters = {
-        "process_key": process_key,
-        "instance_id": instance_id,
-        "business_key": business_key,
-        "name": name,
-        "node_id": node_id,
-    }
     with svc.db.read() as conn:
-        rows, total = repo.done_tasks(conn, who, filters, sort, descending, offset, limit)
+        rows, total = repo.done_tasks(conn, who, _filters(where), sort, descending, offset, limit)
         return Page(_views(conn, rows), total, offset, limit)
+
+
+def _filters(where: TaskFilter | None) -> dict[str, Any]:
+    return asdict(where) if where is not None else {}
 
 
 def instance_tasks(

@@ -21,6 +21,19 @@ class Page(Generic[T]):
 
 
 @dataclass(frozen=True, slots=True)
+class TaskFilter:
+    """What narrows a to-do or done list; None means: any."""
+
+    process_key: str | None = None
+    instance_id: int | None = None
+    business_key: str | None = None
+    name: str | None = None  # a part of the task's name
+    node_id: str | None = None
+    created_after: datetime | None = None
+    created_before: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class DeploymentView:
     id: int
     name: str | None

@@ -13,7 +13,7 @@ from lanes.services import instances, tasks
 from lanes.services.actor import Actor
 from lanes.services.context import Services
 from lanes.services.errors import Conflict, Forbidden, Invalid, NotFound
-from lanes.services.views import Page, TaskView
+from lanes.services.views import Page, TaskFilter, TaskView
 
 from .helpers import (
     ADMIN,
@@ -161,7 +161,7 @@ def test_todo_filters(services: Services, spread: tuple[Services, list[int]]) ->
     triple = start(timed, "triple", BOB, business_key="K9")
 
     def mine(**filters: Any) -> list[int]:
-        return sorted(ids(tasks.todo(timed, ANN, **filters)))
+        return sorted(ids(tasks.todo(timed, ANN, where=TaskFilter(**filters))))
 
     triple_ids = sorted(t.id for t in tasks.instance_tasks(timed, ADMIN, triple.id))
     assert mine(process_key="triple") == triple_ids
@@ -184,9 +184,8 @@ def test_todo_filters_by_created_range(spread: tuple[Services, list[int]]) -> No
     hour = timedelta(hours=1)
 
     def within(after: datetime | None, before: datetime | None) -> list[int]:
-        page = tasks.todo(
-            timed, ANN, created_after=after, created_before=before, sort="created", descending=False
-        )
+        where = TaskFilter(created_after=after, created_before=before)
+        page = tasks.todo(timed, ANN, where=where, sort="created", descending=False)
         return ids(page)
 
     assert within(T0 + hour, T0 + 3 * hour) == made[1:3]  # after is inclusive, before is not
@@ -298,10 +297,12 @@ def test_done_lists_what_the_user_completed_newest_first(services: Services) -> 
     assert page.total == 3
     assert all(t.ended_by == "ann" and t.end_reason == "completed" for t in page.items)
     assert ids(tasks.done(timed, ANN, descending=False)) == [finished[0], finished[1], alpha.id]
-    assert ids(tasks.done(timed, ANN, process_key="triple")) == [alpha.id]
-    assert ids(tasks.done(timed, ANN, instance_id=triple.id)) == [alpha.id]
-    assert ids(tasks.done(timed, ANN, node_id="work", limit=1, offset=1)) == [finished[0]]
-    assert ids(tasks.done(timed, ANN, name="Alp")) == [alpha.id]
+    assert ids(tasks.done(timed, ANN, where=TaskFilter(process_key="triple"))) == [alpha.id]
+    assert ids(tasks.done(timed, ANN, where=TaskFilter(instance_id=triple.id))) == [alpha.id]
+    assert ids(tasks.done(timed, ANN, where=TaskFilter(node_id="work"), limit=1, offset=1)) == [
+        finished[0]
+    ]
+    assert ids(tasks.done(timed, ANN, where=TaskFilter(name="Alp"))) == [alpha.id]
     assert tasks.done(timed, BOB).total == 0
     assert tasks.done(timed, ADMIN, user_id="ann").total == 3
     instances.terminate(timed, ADMIN, triple.id)

@@ -34,7 +34,7 @@ from lanes.api.native.schemas import (
     UserRef,
 )
 from lanes.services import tasks
-from lanes.services.views import CommentView, Page, TaskView
+from lanes.services.views import CommentView, Page, TaskFilter, TaskView
 
 router = APIRouter(prefix="/tasks", tags=["tasks"], dependencies=[JsonBody])
 
@@ -67,21 +67,18 @@ def todo(
     sort: TaskSort = "created",
     order: Order = "desc",
 ) -> Page[TaskView]:
+    where = TaskFilter(
+        process_key, process_instance_id, business_key, name, node_id, created_after, created_before
+    )
     return tasks.todo(
         svc,
         actor,
         user_id=user_id,
+        where=where,
         offset=offset,
         limit=limit,
         sort=sort,
         descending=order == "desc",
-        process_key=process_key,
-        instance_id=process_instance_id,
-        business_key=business_key,
-        name=name,
-        node_id=node_id,
-        created_after=created_after,
-        created_before=created_before,
     )
 
 
@@ -105,19 +102,16 @@ def done(
     sort: TaskSort = "ended",
     order: Order = "desc",
 ) -> Page[TaskView]:
+    where = TaskFilter(process_key, process_instance_id, business_key, name, node_id)
     return tasks.done(
         svc,
         actor,
         user_id=user_id,
+        where=where,
         offset=offset,
         limit=limit,
         sort=sort,
         descending=order == "desc",
-        process_key=process_key,
-        instance_id=process_instance_id,
-        business_key=business_key,
-        name=name,
-        node_id=node_id,
     )
 
 
