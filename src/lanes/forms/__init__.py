@@ -1,0 +1,1 @@
+"""Form definitions and field rights: a pure function (form, scope, user) -> rights."""
