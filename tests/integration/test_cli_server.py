@@ -51,7 +51,8 @@ def svc(url: str) -> Iterator[Services]:
 
 
 def lanes(*args: str) -> Any:
-    return runner.invoke(app, list(args))
+    # wide enough that Rich never wraps a line holding a long temporary path
+    return runner.invoke(app, list(args), env={"COLUMNS": "500"})
 
 
 def ok(*args: str) -> str:

@@ -47,9 +47,14 @@ class Database:
         self._last_id = -1
         self.statements = 0  # counted for benchmarks: statements sent to the database
         event.listen(self.engine, "before_cursor_execute", self._count)
+        # prepared statements (store/prepared.py) bypass SQLAlchemy's events: they count here
+        event.listen(self.engine, "connect", self._lend_counter)
 
     def _count(self, *args: Any) -> None:
         self.statements += 1
+
+    def _lend_counter(self, _dbapi_connection: Any, record: Any) -> None:
+        record.info["lanes_counter"] = self._count
 
     @contextmanager
     def write(self) -> Iterator[Connection]:

@@ -18,13 +18,14 @@ from sqlalchemy import Connection, and_, bindparam, delete, insert, update
 from lanes.engine import events as ev
 from lanes.engine.timers import from_iso
 from lanes.store import tables as t
+from lanes.store.prepared import Prepared
 
 # Statements built once: constructing SQLAlchemy expressions per call costs more than
 # running them on SQLite. Bound names carry a b_ prefix, apart from the column names.
-_INSERT_TASK = insert(t.task)
-_INSERT_CANDIDATE = insert(t.task_candidate)
-_INSERT_ACTIVITY = insert(t.activity)
-_END_TASK = (
+_INSERT_TASK = Prepared(insert(t.task))
+_INSERT_CANDIDATE = Prepared(insert(t.task_candidate))
+_INSERT_ACTIVITY = Prepared(insert(t.activity))
+_END_TASK = Prepared(
     update(t.task)
     .where(t.task.c.id == bindparam("b_id"))
     .values(
@@ -33,10 +34,10 @@ _END_TASK = (
         end_reason=bindparam("b_reason"),
     )
 )
-_DELETE_CANDIDATES = delete(t.task_candidate).where(
-    t.task_candidate.c.task_id.in_(bindparam("b_ids", expanding=True))
+_DELETE_CANDIDATES = Prepared(
+    delete(t.task_candidate).where(t.task_candidate.c.task_id == bindparam("b_id"))
 )
-_ACTIVITY_LEFT = (
+_ACTIVITY_LEFT = Prepared(
     update(t.activity)
     .where(
         and_(
@@ -219,10 +220,10 @@ def project(
     if ended_tasks:
         _end_tasks(conn, ended_tasks)
     if activities:
-        conn.execute(_INSERT_ACTIVITY, list(activities.values()))
+        _INSERT_ACTIVITY.execute(conn, list(activities.values()))
     if left:
-        conn.execute(
-            _ACTIVITY_LEFT,
+        _ACTIVITY_LEFT.execute(
+            conn,
             [
                 {
                     "b_instance": info.id,
@@ -240,16 +241,16 @@ def _flush_tasks(
     conn: Connection, tasks: list[dict[str, Any]], candidates: list[dict[str, Any]]
 ) -> None:
     if tasks:
-        conn.execute(_INSERT_TASK, tasks)
+        _INSERT_TASK.execute(conn, tasks)
         tasks.clear()
     if candidates:
-        conn.execute(_INSERT_CANDIDATE, candidates)
+        _INSERT_CANDIDATE.execute(conn, candidates)
         candidates.clear()
 
 
 def _end_tasks(conn: Connection, ended: list[ev.TaskEnded]) -> None:
-    conn.execute(
-        _END_TASK,
+    _END_TASK.execute(
+        conn,
         [
             {
                 "b_id": int(e.task_id),
@@ -260,7 +261,7 @@ def _end_tasks(conn: Connection, ended: list[ev.TaskEnded]) -> None:
             for e in ended
         ],
     )
-    conn.execute(_DELETE_CANDIDATES, {"b_ids": [int(e.task_id) for e in ended]})
+    _DELETE_CANDIDATES.execute(conn, [{"b_id": int(e.task_id)} for e in ended])
 
 
 def _task_changes(event: ev.TaskUpdated) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from sqlalchemy import (
 )
 
 from lanes.store import tables as t
+from lanes.store.prepared import Prepared
 
 # -- deployments and definitions ----------------------------------------------------------
 
@@ -37,18 +38,18 @@ def insert_definition(conn: Connection, row: dict[str, Any]) -> None:
     conn.execute(insert(t.definition), row)
 
 
-_LATEST_DEFINITION = (
+_LATEST_DEFINITION = Prepared(
     select(t.definition)
     .where(t.definition.c.key == bindparam("b_key"))
     .order_by(t.definition.c.version.desc())
     .limit(1)
 )
-_INSERT_INSTANCE = insert(t.instance)
-_INSERT_OPERATION = insert(t.operation_log)
+_INSERT_INSTANCE = Prepared(insert(t.instance))
+_INSERT_OPERATION = Prepared(insert(t.operation_log))
 
 
-def latest_definition(conn: Connection, key: str) -> Row[Any] | None:
-    return conn.execute(_LATEST_DEFINITION, {"b_key": key}).first()
+def latest_definition(conn: Connection, key: str) -> Any:
+    return _LATEST_DEFINITION.first(conn, {"b_key": key})
 
 
 def get_definition(conn: Connection, definition_id: int) -> Row[Any] | None:
@@ -147,11 +148,11 @@ def running_instance_count(conn: Connection, definition_ids: Sequence[int]) -> i
 
 
 def insert_instance(conn: Connection, row: dict[str, Any]) -> None:
-    conn.execute(_INSERT_INSTANCE, row)
+    _INSERT_INSTANCE.execute(conn, row)
 
 
-def lock_instance(conn: Connection, instance_id: int, for_update: bool) -> Row[Any] | None:
-    return conn.execute(_INSTANCE[for_update], {"b_id": instance_id}).first()
+def lock_instance(conn: Connection, instance_id: int, for_update: bool) -> Any:
+    return _INSTANCE[for_update].first(conn, {"b_id": instance_id})
 
 
 def _instance_of_task_query(for_update: bool) -> Any:
@@ -178,17 +179,19 @@ def _instance_of_task_query(for_update: bool) -> Any:
     return query
 
 
-_INSTANCE_OF_TASK = {flag: _instance_of_task_query(flag) for flag in (False, True)}
+_INSTANCE_OF_TASK = {flag: Prepared(_instance_of_task_query(flag)) for flag in (False, True)}
 _INSTANCE = {
-    False: select(t.instance).where(t.instance.c.id == bindparam("b_id")),
-    True: select(t.instance).where(t.instance.c.id == bindparam("b_id")).with_for_update(),
+    False: Prepared(select(t.instance).where(t.instance.c.id == bindparam("b_id"))),
+    True: Prepared(
+        select(t.instance).where(t.instance.c.id == bindparam("b_id")).with_for_update()
+    ),
 }
-_SAVES: dict[frozenset[str], Any] = {}
+_SAVES: dict[frozenset[str], Prepared] = {}
 
 
-def lock_instance_of_task(conn: Connection, task_id: int, for_update: bool) -> Row[Any] | None:
+def lock_instance_of_task(conn: Connection, task_id: int, for_update: bool) -> Any:
     """The instance row of a task, locked, with the task's own columns under `task_*`."""
-    return conn.execute(_INSTANCE_OF_TASK[for_update], {"b_task": task_id}).first()
+    return _INSTANCE_OF_TASK[for_update].first(conn, {"b_task": task_id})
 
 
 def save_instance(conn: Connection, instance_id: int, version: int, values: dict[str, Any]) -> bool:
@@ -196,7 +199,7 @@ def save_instance(conn: Connection, instance_id: int, version: int, values: dict
     keys = frozenset(values)
     statement = _SAVES.get(keys)
     if statement is None:
-        statement = _SAVES[keys] = (
+        statement = _SAVES[keys] = Prepared(
             update(t.instance)
             .where(
                 and_(
@@ -211,8 +214,7 @@ def save_instance(conn: Connection, instance_id: int, version: int, values: dict
         )
     params = {f"b_{key}": value for key, value in values.items()}
     params.update(b_id=instance_id, b_version=version, b_new_version=version + 1)
-    result = conn.execute(statement, params)
-    return bool(result.rowcount == 1)
+    return statement.execute(conn, params) == 1
 
 
 def set_instance_suspended(conn: Connection, instance_ids: Sequence[int], suspended: bool) -> None:
@@ -231,8 +233,8 @@ def instances_of_definition(conn: Connection, definition_id: int) -> list[int]:
     )
 
 
-def get_instance(conn: Connection, instance_id: int) -> Row[Any] | None:
-    return conn.execute(_INSTANCE[False], {"b_id": instance_id}).first()
+def get_instance(conn: Connection, instance_id: int) -> Any:
+    return _INSTANCE[False].first(conn, {"b_id": instance_id})
 
 
 def took_part(conn: Connection, instance_id: int, user_id: str) -> bool:
@@ -305,24 +307,26 @@ def list_instances(
 # -- tasks -----------------------------------------------------------------------------------
 
 
-_TASK = select(t.task).where(t.task.c.id == bindparam("b_id"))
+_TASK = Prepared(select(t.task).where(t.task.c.id == bindparam("b_id")))
 _CANDIDATES = select(
     t.task_candidate.c.task_id, t.task_candidate.c.kind, t.task_candidate.c.name
 ).where(t.task_candidate.c.task_id.in_(bindparam("b_ids", expanding=True)))
 _INSTANCE_TASKS = {
-    open_only: select(t.task)
-    .where(
-        and_(t.task.c.instance_id == bindparam("b_instance"), t.task.c.ended_at.is_(None))
-        if open_only
-        else t.task.c.instance_id == bindparam("b_instance")
+    open_only: Prepared(
+        select(t.task)
+        .where(
+            and_(t.task.c.instance_id == bindparam("b_instance"), t.task.c.ended_at.is_(None))
+            if open_only
+            else t.task.c.instance_id == bindparam("b_instance")
+        )
+        .order_by(t.task.c.created_at, t.task.c.id)
     )
-    .order_by(t.task.c.created_at, t.task.c.id)
     for open_only in (False, True)
 }
 
 
-def get_task(conn: Connection, task_id: int) -> Row[Any] | None:
-    return conn.execute(_TASK, {"b_id": task_id}).first()
+def get_task(conn: Connection, task_id: int) -> Any:
+    return _TASK.first(conn, {"b_id": task_id})
 
 
 def task_candidates(
@@ -418,8 +422,8 @@ def done_tasks(
     return _page(conn, query, sort, descending, offset, limit)
 
 
-def instance_tasks(conn: Connection, instance_id: int, open_only: bool) -> list[Row[Any]]:
-    return list(conn.execute(_INSTANCE_TASKS[open_only], {"b_instance": instance_id}).all())
+def instance_tasks(conn: Connection, instance_id: int, open_only: bool) -> list[Any]:
+    return _INSTANCE_TASKS[open_only].all(conn, {"b_instance": instance_id})
 
 
 def _task_filters(query: Any, filters: dict[str, Any]) -> Any:
@@ -478,7 +482,7 @@ def comments(
 
 
 def log_operation(conn: Connection, row: dict[str, Any]) -> None:
-    conn.execute(_INSERT_OPERATION, row)
+    _INSERT_OPERATION.execute(conn, row)
 
 
 def operations(conn: Connection, instance_id: int) -> list[Row[Any]]:
