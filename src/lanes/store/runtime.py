@@ -311,6 +311,11 @@ _TASK = Prepared(select(t.task).where(t.task.c.id == bindparam("b_id")))
 _CANDIDATES = select(
     t.task_candidate.c.task_id, t.task_candidate.c.kind, t.task_candidate.c.name
 ).where(t.task_candidate.c.task_id.in_(bindparam("b_ids", expanding=True)))
+_CANDIDATES_OF_ONE = Prepared(
+    select(t.task_candidate.c.task_id, t.task_candidate.c.kind, t.task_candidate.c.name).where(
+        t.task_candidate.c.task_id == bindparam("b_id")
+    )
+)
 _INSTANCE_TASKS = {
     open_only: Prepared(
         select(t.task)
@@ -335,7 +340,12 @@ def task_candidates(
     found: dict[int, tuple[list[str], list[str]]] = {i: ([], []) for i in task_ids}
     if not task_ids:
         return found
-    for task_id, kind, name in conn.execute(_CANDIDATES, {"b_ids": list(task_ids)}):
+    rows: Any
+    if len(task_ids) == 1:  # the common case, prepared
+        rows = _CANDIDATES_OF_ONE.all(conn, {"b_id": task_ids[0]})
+    else:
+        rows = conn.execute(_CANDIDATES, {"b_ids": list(task_ids)}).all()
+    for task_id, kind, name in rows:
         found[task_id][0 if kind == "user" else 1].append(name)
     return found
 
