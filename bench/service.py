@@ -108,7 +108,13 @@ def todo_query(url: str, open_tasks: int, samples: int = 200) -> dict[str, Any]:
                 )
                 if not assigned:
                     candidates.append(
-                        {"task_id": task_id, "kind": "group", "name": groups[n % len(groups)]}
+                        {
+                            "task_id": task_id,
+                            "kind": "group",
+                            "name": groups[n % len(groups)],
+                            "offered": True,
+                            "created_at": rows[-1]["created_at"],
+                        }
                     )
             conn.execute(t.task.insert(), rows)
             if candidates:

@@ -37,6 +37,11 @@ _END_TASK = Prepared(
 _DELETE_CANDIDATES = Prepared(
     delete(t.task_candidate).where(t.task_candidate.c.task_id == bindparam("b_id"))
 )
+_SET_OFFERED = Prepared(
+    update(t.task_candidate)
+    .where(t.task_candidate.c.task_id == bindparam("b_task"))
+    .values(offered=bindparam("b_offered"))
+)
 _ACTIVITY_LEFT = Prepared(
     update(t.activity)
     .where(
@@ -121,19 +126,32 @@ def project(
                         "created_at": from_iso(event.at),
                     }
                 )
+                offered = event.assignee is None
+                created = tasks[-1]["created_at"]
                 candidates.extend(
-                    {"task_id": task_id, "kind": "user", "name": _bounded(u)}
-                    for u in dict.fromkeys(event.candidate_users)
-                )
-                candidates.extend(
-                    {"task_id": task_id, "kind": "group", "name": _bounded(g)}
-                    for g in dict.fromkeys(event.candidate_groups)
+                    {
+                        "task_id": task_id,
+                        "kind": kind,
+                        "name": _bounded(name),
+                        "offered": offered,
+                        "created_at": created,
+                    }
+                    for kind, names in (
+                        ("user", event.candidate_users),
+                        ("group", event.candidate_groups),
+                    )
+                    for name in dict.fromkeys(names)
                 )
             case ev.TaskUpdated():
                 _flush_tasks(conn, tasks, candidates)
                 changes = _task_changes(event)
                 if changes:
                     conn.execute(update(t.task).where(t.task.c.id == int(event.task_id)), changes)
+                if "assignee" in changes:
+                    _SET_OFFERED.execute(
+                        conn,
+                        {"b_task": int(event.task_id), "b_offered": changes["assignee"] is None},
+                    )
             case ev.TaskEnded():
                 ended_tasks.append(event)
             case ev.JobScheduled():

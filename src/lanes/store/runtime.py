@@ -400,7 +400,13 @@ def todo_tasks(
         candidate.append(
             and_(t.task_candidate.c.kind == "group", t.task_candidate.c.name.in_(list(groups)))
         )
-    offered_ids = select(t.task_candidate.c.task_id).where(or_(*candidate)).distinct()
+    if sort == "created" and all(value in (None, "") for value in filters.values()):
+        return _todo_by_creation(conn, user_id, candidate, descending, offset, limit)
+    offered_ids = (
+        select(t.task_candidate.c.task_id)
+        .where(and_(t.task_candidate.c.offered, or_(*candidate)))
+        .distinct()
+    )
     assigned = _task_filters(open_tasks.where(t.task.c.assignee == user_id), filters)
     offered = _task_filters(
         open_tasks.where(and_(t.task.c.assignee.is_(None), t.task.c.id.in_(offered_ids))),
@@ -412,6 +418,37 @@ def todo_tasks(
     total = conn.execute(select(func.count()).select_from(both)).scalar_one()
     rows = conn.execute(select(both).order_by(*order).offset(offset).limit(limit)).all()
     return list(rows), int(total)
+
+
+def _todo_by_creation(
+    conn: Connection,
+    user_id: str,
+    candidate: list[Any],
+    descending: bool,
+    offset: int,
+    limit: int,
+) -> tuple[list[Row[Any]], int]:
+    """The plain to-do list, newest or oldest first: counted and paged on two indexes
+    alone (open tasks by assignee; candidate rows by name with `offered` and the
+    creation time), then only the page's task rows are read."""
+    assigned = select(t.task.c.id, t.task.c.created_at).where(
+        and_(t.task.c.assignee == user_id, t.task.c.ended_at.is_(None))
+    )
+    offered = (
+        select(t.task_candidate.c.task_id, t.task_candidate.c.created_at)
+        .where(and_(t.task_candidate.c.offered, or_(*candidate)))
+        .distinct()
+    )
+    both = union_all(assigned, offered).subquery("todo")
+    id_column, created = both.c[0], both.c[1]
+    order = [created.desc(), id_column.desc()] if descending else [created, id_column]
+    total = conn.execute(select(func.count()).select_from(both)).scalar_one()
+    page = conn.execute(select(id_column).order_by(*order).offset(offset).limit(limit)).scalars()
+    ids = list(page)
+    if not ids:
+        return [], int(total)
+    rows = {row.id: row for row in conn.execute(select(t.task).where(t.task.c.id.in_(ids)))}
+    return [rows[i] for i in ids if i in rows], int(total)
 
 
 def done_tasks(

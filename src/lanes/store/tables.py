@@ -30,6 +30,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     text,
+    true,
 )
 
 metadata = MetaData()
@@ -207,7 +208,12 @@ task_candidate = Table(
     Column("task_id", _Id, ForeignKey("task.id", ondelete="CASCADE"), primary_key=True),
     Column("kind", String(8), primary_key=True),  # user | group
     Column("name", String(255), primary_key=True),
-    Index("ix_candidate_lookup", "kind", "name", "task_id"),
+    # copies of the task's state, so a to-do list is counted and paged from this index
+    # alone: offered = the task is open and unassigned (claiming clears it, unclaiming
+    # sets it again; rows of ended tasks are deleted)
+    Column("offered", Boolean, nullable=False, default=True, server_default=true()),
+    Column("created_at", _Time),
+    Index("ix_candidate_offered", "kind", "name", "offered", "created_at", "task_id"),
 )
 
 activity = Table(
