@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from http_load import Timings, load, served
 from lanes.services import deployments, instances, tasks
 from lanes.services.actor import Actor
 from lanes.services.context import Services
@@ -142,11 +143,90 @@ def todo_query(url: str, open_tasks: int, samples: int = 200) -> dict[str, Any]:
     }
 
 
+def http_lifecycle(threads: int, seconds: float) -> dict[str, Any]:
+    """Through the native API with `threads` concurrent clients: task completions alone (on
+    tasks made beforehand), and the whole leave lifecycle (start, read the case's tasks,
+    complete them); next to a trivial FastAPI endpoint served the same way (uvicorn, one
+    process, the same client)."""
+    with served("trivial_app:app", {}) as base:
+        trivial = load(base, _ping, threads, seconds)
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{tmp}/http.db"
+        db = Database(url)
+        upgrade(db)
+        svc = Services(db)
+        deployments.deploy(svc, ADMIN, MODEL.read_bytes(), "leave.bpmn")
+        # enough open tasks for the completion run, made through the services (not timed)
+        ready = [_first_task(svc, i) for i in range(int(seconds * 600))]
+        db.dispose()
+        env = {"LANES_DATABASE_URL": url, "LANES_ADMIN_TOKEN": "bench", "LANES_JOBS": "false"}
+        headers = {"Authorization": "Bearer bench"}
+        with served("lanes.api.app:create_app", env, factory=True) as base:
+            completions = load(base, _completing(ready), threads, seconds, headers)
+            lifecycle = load(base, _leave_case, threads, seconds, headers)
+    return {
+        "trivial_fastapi": trivial,
+        "lanes_completions": completions,
+        "lanes_lifecycle": lifecycle,
+        "completions_vs_trivial": round(
+            completions["requests_per_s"] / trivial["requests_per_s"], 3
+        ),
+    }
+
+
+def _first_task(svc: Services, i: int) -> int:
+    case = instances.start_instance(svc, ADMIN, key="leave", variables={"days": 5})
+    return tasks.instance_tasks(svc, ADMIN, case.id, open_only=True)[0].id
+
+
+def _completing(ready: list[int]) -> Any:
+    def complete_one(client: Any, timings: Timings, n: int) -> None:
+        try:
+            task_id = ready.pop()  # list.pop is atomic: each task goes to one client
+        except IndexError:
+            raise RuntimeError("out of prepared tasks: raise their number") from None
+        timings.request(
+            client, "POST", f"/api/v1/tasks/{task_id}/complete", json={"variables": {"days": 5}}
+        )
+
+    return complete_one
+
+
+def _ping(client: Any, timings: Timings, n: int) -> None:
+    timings.request(client, "POST", "/ping", json={"variables": {"days": n % 7}})
+
+
+def _leave_case(client: Any, timings: Timings, n: int) -> None:
+    days = 2 if n % 2 else 5
+    case = timings.request(
+        client,
+        "POST",
+        "/api/v1/process-instances",
+        json={"process_key": "leave", "variables": {"days": days}},
+    )
+    while True:
+        open_tasks = timings.request(
+            client, "GET", f"/api/v1/process-instances/{case['id']}/tasks?open_only=true"
+        )
+        if not open_tasks:
+            return
+        for task in open_tasks:
+            timings.request(
+                client,
+                "POST",
+                f"/api/v1/tasks/{task['id']}/complete",
+                json={"variables": {"days": days}},
+            )
+            timings.mark("complete")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--cases", type=int, default=500)
     parser.add_argument("--postgres", default=os.environ.get("LANES_BENCH_POSTGRES_URL"))
     parser.add_argument("--todo", type=int, default=0, help="open tasks for the to-do query")
+    parser.add_argument("--http-threads", type=int, default=8)
+    parser.add_argument("--http-seconds", type=float, default=0, help="0: no HTTP run")
     parser.add_argument("--out")
     args = parser.parse_args()
     results: dict[str, Any] = {"lifecycle": [], "todo": []}
@@ -160,6 +240,8 @@ def main() -> int:
         results["lifecycle"].append(lifecycle(args.postgres, args.cases))
         if args.todo:
             results["todo"].append(todo_query(args.postgres, args.todo))
+    if args.http_seconds:
+        results["http"] = http_lifecycle(args.http_threads, args.http_seconds)
     text = json.dumps(results, indent=2)
     print(text)
     if args.out:

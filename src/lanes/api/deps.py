@@ -29,7 +29,9 @@ from lanes.services.errors import Unauthorized
 __all__ = ["ActorDep", "JsonBody", "ServicesDep", "is_json", "require_json_body"]
 
 
-def get_services(request: Request) -> Services:
+# Dependencies that never block are coroutines: a plain function would cost every
+# request a round trip through the thread pool.
+async def get_services(request: Request) -> Services:
     return cast(Services, request.app.state.services)
 
 
@@ -84,7 +86,7 @@ def has_body(request: Request) -> bool:
     return "transfer-encoding" in request.headers
 
 
-def require_json_body(request: Request) -> None:
+async def require_json_body(request: Request) -> None:
     """415 for a body that is not JSON sent to a route that reads JSON; no body is fine,
     and a body on a GET or DELETE is ignored, as the route reads none."""
     if request.method not in ("POST", "PUT", "PATCH"):

@@ -21,6 +21,7 @@ from sqlalchemy import Connection, bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from lanes.store import tables as t
+from lanes.store.prepared import Prepared
 
 __all__ = [
     "Duplicate",
@@ -226,8 +227,8 @@ def delete_token(conn: Connection, digest: str) -> bool:
 
 
 # token -> user -> memberships -> groups: what every authenticated request needs, in one
-# round trip. Built once; SQLAlchemy caches its compiled form.
-_TOKEN_OWNER = (
+# round trip, prepared once.
+_TOKEN_OWNER = Prepared(
     select(t.user.c.id, t.user.c.admin, t.group.c.id.label("group_id"), t.group.c.type)
     .select_from(
         t.token.join(t.user, t.user.c.id == t.token.c.user_id)
@@ -240,7 +241,7 @@ _TOKEN_OWNER = (
 
 def user_for_token_hash(conn: Connection, digest: str) -> TokenOwner | None:
     """The owner of the token with this hash, with their groups; None for an unknown hash."""
-    rows = conn.execute(_TOKEN_OWNER, {"digest": digest}).all()
+    rows = _TOKEN_OWNER.all(conn, {"digest": digest})
     if not rows:
         return None
     first = rows[0]
