@@ -114,3 +114,22 @@ def midpoint(pts: Sequence[Point]) -> Point:
             return along(a, b, half)
         half -= length
     return pts[-1]
+
+
+def distance_to_polyline(point: Point, pts: Sequence[Point]) -> float:
+    """The shortest distance from `point` to any segment of the polyline `pts`."""
+    best = math.inf
+    px, py = point
+    for (ax, ay), (bx, by) in itertools.pairwise(pts):
+        dx, dy = bx - ax, by - ay
+        length2 = dx * dx + dy * dy
+        t = 0.0 if length2 == 0 else max(0.0, min(1.0, ((px - ax) * dx + (py - ay) * dy) / length2))
+        best = min(best, math.hypot(px - (ax + t * dx), py - (ay + t * dy)))
+    return best
+
+
+def gap_between(a: Bounds, b: Bounds) -> float:
+    """How far apart two boxes are (0 when they touch or overlap)."""
+    dx = max(a.x - (b.x + b.width), b.x - (a.x + a.width), 0.0)
+    dy = max(a.y - (b.y + b.height), b.y - (a.y + a.height), 0.0)
+    return math.hypot(dx, dy)

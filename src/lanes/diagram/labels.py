@@ -9,11 +9,13 @@ from __future__ import annotations
 from lxml import etree
 
 from lanes.bpmn.model import Bounds
+from lanes.diagram.geometry import gap_between
 from lanes.diagram.svg import FONT_SIZE, clean, num, sub
 from lanes.diagram.text import text_width, wrap
 
 LINE_HEIGHT = 1.2  # in font sizes
 ELLIPSIS = "…"
+LABEL_REACH = 60.0  # a DI label farther from its shape is stale: drawn under the shape
 
 
 def _text(
@@ -72,7 +74,7 @@ def inside(
 
 def below(parent: etree._Element, name: str, shape: Bounds, label: Bounds | None) -> Bounds | None:
     """The name of an event or gateway: in its DI label bounds, else centred under it."""
-    if label is not None:
+    if label is not None and gap_between(label, shape) <= LABEL_REACH:
         width = max(label.width + 10, 90.0)
         cx, top = label.x + label.width / 2, label.y
     else:

@@ -4,14 +4,15 @@ A process whose every flow node has a DI shape is drawn as its modeler placed it
 without a DI edge get a routed line. A process with no DI, or DI for only some of its
 nodes, is laid out automatically, left to right, and drawn below whatever the DI places:
 mixing the modeler's coordinates with computed ones would overlap. The automatic layout
-puts each node in the column of its longest path from a start (loops are broken first),
-stacks the nodes of one column, and draws an expanded subprocess as a box around the
-layout of its own contents. Imports lanes.bpmn only.
+puts each node in the column of its longest path from a start (see layering.py), near
+the height of its predecessors, routes flows orthogonally through the gaps between
+columns (loops run underneath), and draws an expanded subprocess as a box around the
+layout of its own contents; boundary events sit on the bottom border of their activity.
+Imports lanes.bpmn only.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from lanes.bpmn.model import (
@@ -24,7 +25,8 @@ from lanes.bpmn.model import (
     ProcessModel,
     Shape,
 )
-from lanes.diagram.geometry import moved, of_points, route, union
+from lanes.diagram.geometry import Point, moved, of_points, route, union
+from lanes.diagram.layering import Layering, is_dummy, layer, pack
 
 EVENT_SIZE = 36.0
 GATEWAY_SIZE = 50.0
@@ -34,6 +36,8 @@ ROW_GAP = 55.0
 INSET = 20.0  # between a subprocess's border and its contents
 HEADER = 30.0  # room for a subprocess's name above its contents
 PROCESS_GAP = 80.0
+DUMMY_HEIGHT = 10.0  # the slot a line crossing a column takes in it
+BELOW_EVENT = 30.0  # room for the label under an event or gateway
 
 
 def complete_diagram(definitions: Definitions) -> Diagram:
@@ -59,6 +63,12 @@ def complete_diagram(definitions: Definitions) -> Diagram:
     for process in auto:
         block = _layout_scope(process, None)
         shapes.update({k: _moved_shape(s, x, y) for k, s in block.shapes.items()})
+        edges.update(
+            {
+                k: Edge(k, tuple((px + x, py + y) for px, py in pts))
+                for k, pts in block.edges.items()
+            }
+        )
         y += block.height + PROCESS_GAP
 
     for process in definitions.processes.values():
@@ -83,6 +93,7 @@ class _Block:
     width: float = 0.0
     height: float = 0.0
     shapes: dict[str, Shape] = field(default_factory=dict)
+    edges: dict[str, tuple[Point, ...]] = field(default_factory=dict)
 
 
 def _moved_shape(shape: Shape, dx: float, dy: float) -> Shape:
@@ -95,6 +106,11 @@ def _size(kind: str) -> tuple[float, float]:
     if kind in GATEWAY_KINDS:
         return GATEWAY_SIZE, GATEWAY_SIZE
     return TASK_WIDTH, TASK_HEIGHT
+
+
+def _is_attached(process: ProcessModel, node_id: str) -> bool:
+    attached = process.nodes[node_id].attached_to
+    return attached is not None and attached in process.nodes
 
 
 def _layout_scope(process: ProcessModel, scope_id: str | None) -> _Block:
@@ -110,52 +126,178 @@ def _layout_scope(process: ProcessModel, scope_id: str | None) -> _Block:
             )
         else:
             sizes[n] = _size(process.nodes[n].kind)
-
     event_subprocesses = [n for n in members if process.nodes[n].triggered_by_event]
-    flow_members = [n for n in members if n not in event_subprocesses]
-    columns = _columns(process, flow_members)
+    in_flow = [n for n in members if n not in event_subprocesses]
+
+    def host(node_id: str) -> str:
+        node = process.nodes.get(node_id)
+        return node.attached_to if node is not None and node.attached_to else node_id
+
+    flow_set = set(in_flow)
+    flows = [
+        f
+        for f in process.flows.values()
+        if host(f.source) in flow_set and host(f.target) in flow_set
+    ]
+    layering = layer(in_flow, [(host(f.source), host(f.target)) for f in flows])
 
     result = _Block()
-    heights = [sum(sizes[n][1] for n in column) + ROW_GAP * (len(column) - 1) for column in columns]
-    total_height = max(heights, default=0.0)
-    x = 0.0
-    corners: dict[str, tuple[float, float]] = {}
-    for column, height in zip(columns, heights, strict=True):
-        width = max(sizes[n][0] for n in column)
-        y = (total_height - height) / 2
-        for n in column:
-            w, h = sizes[n]
-            corners[n] = (x + (width - w) / 2, y)
-            y += h + ROW_GAP
-        x += width + COLUMN_GAP
-    result.width = max(x - COLUMN_GAP, 0.0)
-    result.height = total_height
-
+    corners, column_left = _place_columns(process, layering, sizes)
+    result.width = max(
+        (x + sizes[n][0] for n, (x, _) in corners.items() if n in sizes), default=0.0
+    )
+    result.height = max((_bottom(process, n, corners, sizes) for n in in_flow), default=0.0)
     if event_subprocesses:
-        x, y = 0.0, total_height + (ROW_GAP if columns else 0.0)
+        x, y = 0.0, result.height + (ROW_GAP if in_flow else 0.0)
         for n in event_subprocesses:
             corners[n] = (x, y)
             x += sizes[n][0] + COLUMN_GAP
         result.width = max(result.width, x - COLUMN_GAP)
-        result.height = y + max(sizes[n][1] for n in event_subprocesses)
+        result.height = max(_bottom(process, n, corners, sizes) for n in event_subprocesses)
 
-    for n, (x, y) in corners.items():
+    for n in members:
+        x, y = corners[n]
         w, h = sizes[n]
         block = inner.get(n)
-        expanded = block is not None and bool(block.shapes)
-        result.shapes[n] = Shape(n, Bounds(x, y, w, h), expanded=expanded if block else None)
+        expanded = None if block is None else bool(block.shapes)
+        result.shapes[n] = Shape(n, Bounds(x, y, w, h), expanded=expanded)
         if block is not None:
+            dx, dy = x + INSET, y + HEADER
             for key, shape in block.shapes.items():
-                result.shapes[key] = _moved_shape(shape, x + INSET, y + HEADER)
+                result.shapes[key] = _moved_shape(shape, dx, dy)
+            for key, pts in block.edges.items():
+                result.edges[key] = tuple((px + dx, py + dy) for px, py in pts)
         _place_boundaries(process, n, result)
-    if any(process.nodes[n].boundaries for n in members):
-        result.height += EVENT_SIZE / 2
+
+    for f in flows:
+        source, target = result.shapes[f.source].bounds, result.shapes[f.target].bounds
+        pair = (host(f.source), host(f.target))
+        if pair in layering.back_edges or pair[0] == pair[1]:
+            columns = range(layering.column_of[pair[1]], layering.column_of[pair[0]] + 1)
+            low = max(
+                _bottom(process, n, corners, sizes)
+                for c in columns
+                for n in layering.columns[c]
+                if not is_dummy(n)
+            )
+            result.edges[f.id] = _route_below(source, target, low + ROW_GAP / 3)
+            result.height = max(result.height, low + ROW_GAP / 3)
+        else:
+            turns = [
+                (
+                    column_left[layering.column_of[d]] - COLUMN_GAP / 2,
+                    corners[d][1] + DUMMY_HEIGHT / 2,
+                )
+                for d in layering.chains.get(pair, [])
+            ]
+            turns.append(
+                (
+                    column_left[layering.column_of[pair[1]]] - COLUMN_GAP / 2,
+                    target.y + target.height / 2,
+                )
+            )
+            boundary = process.nodes[f.source].kind == "boundaryEvent"
+            result.edges[f.id] = _route_forward(source, target, turns, from_below=boundary)
     return result
 
 
-def _is_attached(process: ProcessModel, node_id: str) -> bool:
-    attached = process.nodes[node_id].attached_to
-    return attached is not None and attached in process.nodes
+def _place_columns(
+    process: ProcessModel, layering: Layering, sizes: dict[str, tuple[float, float]]
+) -> tuple[dict[str, tuple[float, float]], list[float]]:
+    """Top-left corners of the nodes and dummies of each column, and each column's left x.
+
+    Columns are packed one after another, each as close as it can get to the mean height
+    of its nodes' predecessors; then everything moves so the topmost node is at y = 0.
+    """
+    centre: dict[str, float] = {}
+    corners: dict[str, tuple[float, float]] = {}
+    column_left: list[float] = []
+    x = 0.0
+    for column in layering.columns:
+        width = max((sizes[n][0] for n in column if n in sizes), default=0.0)
+        heights = [_slot(process, n, sizes) for n in column]
+        desired = []
+        for n in column:
+            preds = [centre[p] for p in layering.predecessors.get(n, []) if p in centre]
+            own = sizes[n][1] if n in sizes else DUMMY_HEIGHT
+            # the slot grows downwards only (boundary events, labels): shift the wish to match
+            desired.append(
+                (sum(preds) / len(preds) if preds else 0.0) + (_slot(process, n, sizes) - own) / 2
+            )
+        for n, top, h in zip(column, pack(heights, desired, ROW_GAP), heights, strict=True):
+            w, own = sizes.get(n, (0.0, DUMMY_HEIGHT))
+            corners[n] = (x + (width - w) / 2, top)
+            centre[n] = top + own / 2
+            del h
+        column_left.append(x)
+        x += width + COLUMN_GAP
+    top = min((y for _, y in corners.values()), default=0.0)
+    return {n: (cx, cy - top) for n, (cx, cy) in corners.items()}, column_left
+
+
+def _slot(process: ProcessModel, node_id: str, sizes: dict[str, tuple[float, float]]) -> float:
+    """The height a node takes in its column: its own, plus its label or boundary events."""
+    if node_id not in sizes:
+        return DUMMY_HEIGHT
+    node = process.nodes[node_id]
+    extra = BELOW_EVENT if node.kind in EVENT_KINDS or node.kind in GATEWAY_KINDS else 0.0
+    if node.boundaries:
+        extra = max(extra, EVENT_SIZE / 2 + BELOW_EVENT)
+    return sizes[node_id][1] + extra
+
+
+def _bottom(
+    process: ProcessModel,
+    node_id: str,
+    corners: dict[str, tuple[float, float]],
+    sizes: dict[str, tuple[float, float]],
+) -> float:
+    return corners[node_id][1] + _slot(process, node_id, sizes)
+
+
+def _route_forward(
+    source: Bounds, target: Bounds, turns: list[tuple[float, float]], *, from_below: bool
+) -> tuple[Point, ...]:
+    """Right out of the source, turning up or down only in the gaps between columns; a
+    boundary event's flow leaves downwards."""
+    if from_below:
+        x = source.x + source.width / 2
+        start = (x, source.y + source.height)
+        first_y = max(turns[0][1], start[1] + 15)
+        path: list[Point] = [start, (x, first_y)]
+        y = first_y
+    else:
+        y = source.y + source.height / 2
+        path = [(source.x + source.width, y)]
+    for gap_x, turn_y in turns:
+        if abs(turn_y - y) > 0.5:
+            path += [(max(gap_x, path[-1][0]), y), (max(gap_x, path[-1][0]), turn_y)]
+            y = turn_y
+    path.append((target.x, y))
+    return _dedupe(path)
+
+
+def _route_below(source: Bounds, target: Bounds, low: float) -> tuple[Point, ...]:
+    """A loop back: down from the source, left underneath, up into the target."""
+    sx, tx = source.x + source.width / 2, target.x + target.width / 2
+    if abs(sx - tx) < 1:  # a flow into itself: around the right-hand side
+        tx = sx + 1
+    return (
+        (sx, source.y + source.height),
+        (sx, low),
+        (tx, low),
+        (tx, target.y + target.height),
+    )
+
+
+def _dedupe(path: list[Point]) -> tuple[Point, ...]:
+    kept = [path[0]]
+    for point in path[1:]:
+        if abs(point[0] - kept[-1][0]) > 0.01 or abs(point[1] - kept[-1][1]) > 0.01:
+            kept.append(point)
+    if len(kept) < 2:
+        kept.append((kept[0][0] + 1, kept[0][1]))
+    return tuple(kept)
 
 
 def _place_boundaries(process: ProcessModel, host: str, block: _Block) -> None:
@@ -166,91 +308,3 @@ def _place_boundaries(process: ProcessModel, host: str, block: _Block) -> None:
         x = b.x + b.width - EVENT_SIZE - 10 - i * (EVENT_SIZE + 8)
         y = b.y + b.height - EVENT_SIZE / 2
         block.shapes[event] = Shape(event, Bounds(max(x, b.x), y, EVENT_SIZE, EVENT_SIZE))
-
-
-def _columns(process: ProcessModel, members: list[str]) -> list[list[str]]:
-    """Members grouped by longest-path layer, each column ordered to limit crossings."""
-    index = {n: i for i, n in enumerate(members)}
-
-    def host(node_id: str) -> str:
-        attached = process.nodes[node_id].attached_to if node_id in process.nodes else None
-        return attached or node_id
-
-    successors: dict[str, list[str]] = {n: [] for n in members}
-    for flow in process.flows.values():
-        s, t = host(flow.source), host(flow.target)
-        if s in index and t in index and s != t and t not in successors[s]:
-            successors[s].append(t)
-    forward = _without_back_edges(members, successors)
-
-    layer = _longest_path_layers(members, forward)
-    columns: list[list[str]] = [[] for _ in range(max(layer.values(), default=-1) + 1)]
-    predecessors: dict[str, list[str]] = {n: [] for n in members}
-    for s, targets in forward.items():
-        for t in targets:
-            predecessors[t].append(s)
-    position: dict[str, float] = {}
-    for n in members:
-        columns[layer[n]].append(n)
-    for column in columns:
-        column.sort(key=lambda n: (_barycenter(predecessors[n], position, index[n]), index[n]))
-        for i, n in enumerate(column):
-            position[n] = float(i)
-    return columns
-
-
-def _barycenter(preds: Iterable[str], position: Mapping[str, float], fallback: int) -> float:
-    placed = [position[p] for p in preds if p in position]
-    return sum(placed) / len(placed) if placed else float(fallback)
-
-
-def _without_back_edges(
-    members: list[str], successors: Mapping[str, list[str]]
-) -> dict[str, list[str]]:
-    """The graph with every edge that closes a cycle removed (iterative depth-first search).
-
-    The search starts from nodes without incoming edges, in document order, so a loop
-    back to an earlier step is the edge that goes.
-    """
-    has_incoming = {t for targets in successors.values() for t in targets}
-    roots = [n for n in members if n not in has_incoming] + members
-    state: dict[str, int] = {}  # 1 on the stack, 2 done
-    forward: dict[str, list[str]] = {n: [] for n in members}
-    for root in roots:
-        if root in state:
-            continue
-        state[root] = 1
-        stack: list[tuple[str, int]] = [(root, 0)]
-        while stack:
-            node, i = stack[-1]
-            targets = successors[node]
-            if i == len(targets):
-                state[node] = 2
-                stack.pop()
-                continue
-            stack[-1] = (node, i + 1)
-            target = targets[i]
-            if state.get(target) == 1:
-                continue  # a back edge
-            forward[node].append(target)
-            if target not in state:
-                state[target] = 1
-                stack.append((target, 0))
-    return forward
-
-
-def _longest_path_layers(members: list[str], forward: Mapping[str, list[str]]) -> dict[str, int]:
-    indegree = {n: 0 for n in members}
-    for targets in forward.values():
-        for t in targets:
-            indegree[t] += 1
-    layer = {n: 0 for n in members}
-    ready = [n for n in members if indegree[n] == 0]
-    while ready:
-        node = ready.pop()
-        for t in forward[node]:
-            layer[t] = max(layer[t], layer[node] + 1)
-            indegree[t] -= 1
-            if indegree[t] == 0:
-                ready.append(t)
-    return layer

@@ -224,15 +224,11 @@ def event_marker(
 
 def _user(g: etree._Element, x: float, y: float, stroke: str) -> None:
     sub(g, "circle", {"cx": x + 8, "cy": y + 5, "r": 3.4, "fill": "#ffffff", "stroke": stroke})
+    a, b, c, d = (x + 1.5, y + 16), (x + 1.5, y + 9.5), (x + 14.5, y + 9.5), (x + 14.5, y + 16)
     sub(
         g,
         "path",
-        {
-            "d": f"M {x + 1.5} {y + 16} C {x + 1.5} {y + 9.5}, {x + 14.5} {y + 9.5}, "
-            f"{x + 14.5} {y + 16} Z",
-            "fill": "#ffffff",
-            "stroke": stroke,
-        },
+        {"d": f"M {points([a])} C {points([b, c, d])} Z", "fill": "#ffffff", "stroke": stroke},
     )
 
 
@@ -276,16 +272,31 @@ def _envelope_icon(filled: bool) -> Callable[[etree._Element, float, float, str]
     return draw
 
 
+_HAND = [
+    (1, 8),
+    (5, 4),
+    (16, 4),
+    (16, 6.5),
+    (9, 6.5),
+    (17, 6.5),
+    (17, 9),
+    (9, 9),
+    (16, 9),
+    (16, 11.5),
+    (9, 11.5),
+    (14, 11.5),
+    (14, 14),
+    (4, 14),
+    (1, 12),
+]
+
+
 def _manual(g: etree._Element, x: float, y: float, stroke: str) -> None:
     sub(
         g,
-        "path",
+        "polygon",
         {
-            "d": f"M {x + 1} {y + 8} L {x + 5} {y + 4} L {x + 16} {y + 4} L {x + 16} {y + 6.5} "
-            f"L {x + 9} {y + 6.5} M {x + 9} {y + 6.5} L {x + 17} {y + 6.5} L {x + 17} {y + 9} "
-            f"L {x + 9} {y + 9} M {x + 9} {y + 9} L {x + 16} {y + 9} L {x + 16} {y + 11.5} "
-            f"L {x + 9} {y + 11.5} M {x + 9} {y + 11.5} L {x + 14} {y + 11.5} L {x + 14} "
-            f"{y + 14} L {x + 4} {y + 14} L {x + 1} {y + 12} Z",
+            "points": points((x + px, y + py) for px, py in _HAND),
             "fill": "#ffffff",
             "stroke": stroke,
             "stroke-linejoin": "round",
