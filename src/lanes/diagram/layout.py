@@ -18,10 +18,12 @@ from dataclasses import dataclass, field
 from lanes.bpmn.model import (
     EVENT_KINDS,
     GATEWAY_KINDS,
+    Association,
     Bounds,
     Definitions,
     Diagram,
     Edge,
+    MessageFlow,
     ProcessModel,
     Shape,
 )
@@ -43,8 +45,9 @@ BELOW_EVENT = 30.0  # room for the label under an event or gateway
 def complete_diagram(definitions: Definitions) -> Diagram:
     """A `Diagram` with a shape for every flow node and an edge for every sequence flow.
 
-    DI shapes of annotations, lanes and pools are kept as they are; those belonging to a
-    process that is laid out automatically are dropped with it.
+    DI shapes of annotations, lanes and pools are kept as they are; the lanes, pool,
+    associations and message flows of a process that is laid out automatically are
+    dropped with its DI.
     """
     di = definitions.diagram
     auto = [p for p in definitions.processes.values() if any(n not in di.shapes for n in p.nodes)]
@@ -52,6 +55,13 @@ def complete_diagram(definitions: Definitions) -> Diagram:
     for process in auto:
         dropped.update(process.nodes, process.flows, (lane.id for lane in process.lanes))
         dropped.update(p.id for p in definitions.participants if p.process == process.id)
+    links: list[Association | MessageFlow] = [
+        *definitions.associations,
+        *definitions.message_flows,
+    ]
+    for link in links:
+        if link.source in dropped or link.target in dropped:
+            dropped.add(link.id)  # it would point at where the node is no longer drawn
     shapes = {k: v for k, v in di.shapes.items() if k not in dropped}
     edges = {k: v for k, v in di.edges.items() if k not in dropped}
 

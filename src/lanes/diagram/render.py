@@ -1,7 +1,8 @@
 """render_svg: every process and pool of a BPMN file as one SVG document, with highlights.
 
 Drawing order, back to front: pools, lanes, expanded subprocesses (outer first), text
-annotations and associations, sequence flows, the other flow nodes, boundary events.
+annotations and associations, sequence flows, the other flow nodes, boundary events,
+message flows.
 Every flow node is one <g class="node KIND [active] [completed]" data-element-id="ID">;
 every sequence flow one <g class="flow sequenceFlow [taken]" data-element-id="ID">.
 Imports lanes.bpmn only.
@@ -16,7 +17,7 @@ from lxml import etree
 
 from lanes.bpmn.model import GATEWAY_KINDS, Bounds, Definitions, Diagram, FlowNode, ProcessModel
 from lanes.diagram.containers import draw_annotation, draw_lane, draw_pool
-from lanes.diagram.edges import draw_association, draw_flow
+from lanes.diagram.edges import draw_association, draw_flow, draw_message_flow
 from lanes.diagram.geometry import of_points, union
 from lanes.diagram.layout import complete_diagram
 from lanes.diagram.shapes import draw_node
@@ -82,7 +83,16 @@ def render_svg(
     extents: list[Bounds] = []
     layers = {
         name: sub(root, "g", {"class": name})
-        for name in ("pools", "lanes", "containers", "artifacts", "flows", "nodes", "boundaries")
+        for name in (
+            "pools",
+            "lanes",
+            "containers",
+            "artifacts",
+            "flows",
+            "nodes",
+            "boundaries",
+            "messages",
+        )
     }
     _draw_pools(layers["pools"], layers["lanes"], definitions, diagram, extents)
     _draw_artifacts(layers["artifacts"], definitions, diagram, extents)
@@ -108,6 +118,7 @@ def render_svg(
             extents.append(shape.bounds)
             if label is not None:
                 extents.append(label)
+    _draw_message_flows(layers["messages"], definitions, diagram, extents)
     _set_view_box(root, union(extents))
     return to_string(root)
 
@@ -214,6 +225,19 @@ def _draw_artifacts(
             g = sub(layer, "g", {"class": "textAnnotation", "data-element-id": annotation.id})
             label = draw_annotation(g, annotation.text, shape)
             extents.append(shape.bounds)
+            if label is not None:
+                extents.append(label)
+
+
+def _draw_message_flows(
+    layer: etree._Element, definitions: Definitions, diagram: Diagram, extents: list[Bounds]
+) -> None:
+    for message_flow in definitions.message_flows:
+        edge = diagram.edges.get(message_flow.id)
+        if edge is not None:
+            g = sub(layer, "g", {"class": "messageFlow", "data-element-id": message_flow.id})
+            label = draw_message_flow(g, message_flow.name, edge)
+            extents.append(of_points(edge.waypoints))
             if label is not None:
                 extents.append(label)
 
