@@ -315,6 +315,6 @@ def _place_boundaries(process: ProcessModel, host: str, block: _Block) -> None:
     b = block.shapes[host].bounds
     events = [e for e in process.nodes[host].boundaries if e not in block.shapes]
     for i, event in enumerate(events):
-        x = b.x + b.width - EVENT_SIZE - 10 - i * (EVENT_SIZE + 8)
+        x = b.x + b.width - EVENT_SIZE - 3 - i * (EVENT_SIZE + 6)
         y = b.y + b.height - EVENT_SIZE / 2
         block.shapes[event] = Shape(event, Bounds(max(x, b.x), y, EVENT_SIZE, EVENT_SIZE))
