@@ -13,7 +13,7 @@ Imports lanes.bpmn only.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from lanes.bpmn.model import (
     EVENT_KINDS,
@@ -62,7 +62,7 @@ def complete_diagram(definitions: Definitions) -> Diagram:
     for link in links:
         if link.source in dropped or link.target in dropped:
             dropped.add(link.id)  # it would point at where the node is no longer drawn
-    shapes = {k: v for k, v in di.shapes.items() if k not in dropped}
+    shapes = _sized({k: v for k, v in di.shapes.items() if k not in dropped}, definitions)
     edges = {k: v for k, v in di.edges.items() if k not in dropped}
 
     placed = union(
@@ -94,6 +94,21 @@ def complete_diagram(definitions: Definitions) -> Diagram:
             )
             edges[flow.id] = Edge(flow.id, waypoints)
     return Diagram(shapes=shapes, edges=edges)
+
+
+def _sized(shapes: dict[str, Shape], definitions: Definitions) -> dict[str, Shape]:
+    """DI shapes with a usable size: a flow node drawn without width or height gets the
+    usual size of its kind at the same corner; any other such shape is left out."""
+    kinds = {n: node.kind for p in definitions.processes.values() for n, node in p.nodes.items()}
+    result: dict[str, Shape] = {}
+    for key, shape in shapes.items():
+        b = shape.bounds
+        if b.width > 0 and b.height > 0:
+            result[key] = shape
+        elif key in kinds:
+            w, h = _size(kinds[key])
+            result[key] = replace(shape, bounds=Bounds(b.x, b.y, w, h))
+    return result
 
 
 @dataclass

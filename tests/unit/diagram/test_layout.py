@@ -158,3 +158,18 @@ def test_every_node_of_a_model_without_di_is_drawn() -> None:
     tree = render_tree(render_svg(model(FORK)))
 
     assert set(groups(tree, "node")) == {"start", "split", "a", "b", "c", "join", "end"}
+
+
+def test_a_di_shape_without_size_gets_the_usual_size_of_its_kind() -> None:
+    di = (
+        DI_HEAD
+        + shape("start", 10, 20, 0, 0)
+        + shape("task", 100, 0, -5, 80)
+        + shape("end", 300, 20)
+        + DI_TAIL
+    )
+    shapes = complete_diagram(model(CHAIN, di)).shapes
+
+    assert shapes["start"].bounds == Bounds(10, 20, 36, 36)
+    assert shapes["task"].bounds == Bounds(100, 0, 100, 80)
+    assert render_tree(render_svg(model(CHAIN, di))) is not None
