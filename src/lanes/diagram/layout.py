@@ -40,6 +40,7 @@ HEADER = 30.0  # room for a subprocess's name above its contents
 PROCESS_GAP = 80.0
 DUMMY_HEIGHT = 10.0  # the slot a line crossing a column takes in it
 BELOW_EVENT = 30.0  # room for the label under an event or gateway
+LOOP_OFFSET = 15.0  # loops turn this far outside a column; forward flows turn mid-gap
 
 
 def complete_diagram(definitions: Definitions) -> Diagram:
@@ -167,7 +168,7 @@ def _layout_scope(process: ProcessModel, scope_id: str | None) -> _Block:
     layering = layer(in_flow, [(host(f.source), host(f.target)) for f in flows])
 
     result = _Block()
-    corners, column_left = _place_columns(process, layering, sizes)
+    corners, column_left, column_right = _place_columns(process, layering, sizes)
     result.width = max(
         (x + sizes[n][0] for n, (x, _) in corners.items() if n in sizes), default=0.0
     )
@@ -205,7 +206,14 @@ def _layout_scope(process: ProcessModel, scope_id: str | None) -> _Block:
                 for n in layering.columns[c]
                 if not is_dummy(n)
             )
-            result.edges[f.id] = _route_below(source, target, low + ROW_GAP / 3)
+            result.edges[f.id] = _route_back(
+                source,
+                target,
+                right=column_right[layering.column_of[pair[0]]] + LOOP_OFFSET,
+                left=column_left[layering.column_of[pair[1]]] - LOOP_OFFSET,
+                low=low + ROW_GAP / 3,
+                from_below=process.nodes[f.source].kind == "boundaryEvent",
+            )
             result.height = max(result.height, low + ROW_GAP / 3)
         else:
             turns = [
@@ -228,8 +236,9 @@ def _layout_scope(process: ProcessModel, scope_id: str | None) -> _Block:
 
 def _place_columns(
     process: ProcessModel, layering: Layering, sizes: dict[str, tuple[float, float]]
-) -> tuple[dict[str, tuple[float, float]], list[float]]:
-    """Top-left corners of the nodes and dummies of each column, and each column's left x.
+) -> tuple[dict[str, tuple[float, float]], list[float], list[float]]:
+    """Top-left corners of the nodes and dummies of each column, and each column's left and
+    right x.
 
     Columns are packed one after another, each as close as it can get to the mean height
     of its nodes' predecessors; then everything moves so the topmost node is at y = 0.
@@ -237,6 +246,7 @@ def _place_columns(
     centre: dict[str, float] = {}
     corners: dict[str, tuple[float, float]] = {}
     column_left: list[float] = []
+    column_right: list[float] = []
     x = 0.0
     for column in layering.columns:
         width = max((sizes[n][0] for n in column if n in sizes), default=0.0)
@@ -255,9 +265,11 @@ def _place_columns(
             centre[n] = top + own / 2
             del h
         column_left.append(x)
+        column_right.append(x + width)
         x += width + COLUMN_GAP
     top = min((y for _, y in corners.values()), default=0.0)
-    return {n: (cx, cy - top) for n, (cx, cy) in corners.items()}, column_left
+    moved_up = {n: (cx, cy - top) for n, (cx, cy) in corners.items()}
+    return moved_up, column_left, column_right
 
 
 def _slot(process: ProcessModel, node_id: str, sizes: dict[str, tuple[float, float]]) -> float:
@@ -302,17 +314,19 @@ def _route_forward(
     return _dedupe(path)
 
 
-def _route_below(source: Bounds, target: Bounds, low: float) -> tuple[Point, ...]:
-    """A loop back: down from the source, left underneath, up into the target."""
-    sx, tx = source.x + source.width / 2, target.x + target.width / 2
-    if abs(sx - tx) < 1:  # a flow into itself: around the right-hand side
-        tx = sx + 1
-    return (
-        (sx, source.y + source.height),
-        (sx, low),
-        (tx, low),
-        (tx, target.y + target.height),
-    )
+def _route_back(
+    source: Bounds, target: Bounds, *, right: float, left: float, low: float, from_below: bool
+) -> tuple[Point, ...]:
+    """A loop back: out to the right of the source's column, underneath everything between,
+    and into the target from the left, near the column edges where forward flows never turn."""
+    sy, ty = source.y + source.height / 2, target.y + target.height / 2
+    if from_below:
+        x = source.x + source.width / 2
+        under = source.y + source.height + 10
+        start: list[Point] = [(x, source.y + source.height), (x, under), (right, under)]
+    else:
+        start = [(source.x + source.width, sy), (right, sy)]
+    return _dedupe([*start, (right, low), (left, low), (left, ty), (target.x, ty)])
 
 
 def _dedupe(path: list[Point]) -> tuple[Point, ...]:

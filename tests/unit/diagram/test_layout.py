@@ -69,7 +69,7 @@ def test_flows_without_di_start_and_end_on_their_shapes() -> None:
         assert all(a[0] == b[0] or a[1] == b[1] for a, b in itertools.pairwise(points))
 
 
-def test_a_loop_back_runs_underneath() -> None:
+def test_a_loop_back_runs_underneath_into_the_left_side_of_its_target() -> None:
     body = CHAIN.replace(
         '<endEvent id="end"/>',
         '<endEvent id="end"/>\n<sequenceFlow id="back" sourceRef="task" targetRef="task2"/>\n'
@@ -79,8 +79,12 @@ def test_a_loop_back_runs_underneath() -> None:
     lowest = max(s.bounds.y + s.bounds.height for s in diagram.shapes.values())
     points = diagram.edges["again"].waypoints
 
-    assert diagram.shapes["task2"].bounds.x > diagram.shapes["task"].bounds.x
-    assert min(p[1] for p in points[1:-1]) > lowest
+    task, task2 = diagram.shapes["task"].bounds, diagram.shapes["task2"].bounds
+    assert task2.x > task.x
+    assert points[0] == (task2.x + task2.width, centre_y(task2))
+    assert points[-1] == (task.x, centre_y(task))
+    assert max(p[1] for p in points) > lowest
+    assert all(a[0] == b[0] or a[1] == b[1] for a, b in itertools.pairwise(points))
 
 
 def test_subprocess_contents_are_drawn_inside_the_subprocess_box() -> None:
