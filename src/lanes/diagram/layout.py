@@ -195,43 +195,65 @@ def _layout_scope(process: ProcessModel, scope_id: str | None) -> _Block:
                 result.edges[key] = tuple((px + dx, py + dy) for px, py in pts)
         _place_boundaries(process, n, result)
 
+    grid = _Grid(layering, corners, column_left, column_right)
     for f in flows:
-        source, target = result.shapes[f.source].bounds, result.shapes[f.target].bounds
         pair = (host(f.source), host(f.target))
-        if pair in layering.back_edges or pair[0] == pair[1]:
-            columns = range(layering.column_of[pair[1]], layering.column_of[pair[0]] + 1)
-            low = max(
-                _bottom(process, n, corners, sizes)
-                for c in columns
-                for n in layering.columns[c]
-                if not is_dummy(n)
-            )
-            result.edges[f.id] = _route_back(
-                source,
-                target,
-                right=column_right[layering.column_of[pair[0]]] + LOOP_OFFSET,
-                left=column_left[layering.column_of[pair[1]]] - LOOP_OFFSET,
-                low=low + ROW_GAP / 3,
-                from_below=process.nodes[f.source].kind == "boundaryEvent",
-            )
-            result.height = max(result.height, low + ROW_GAP / 3)
-        else:
-            turns = [
-                (
-                    column_left[layering.column_of[d]] - COLUMN_GAP / 2,
-                    corners[d][1] + DUMMY_HEIGHT / 2,
-                )
-                for d in layering.chains.get(pair, [])
-            ]
-            turns.append(
-                (
-                    column_left[layering.column_of[pair[1]]] - COLUMN_GAP / 2,
-                    target.y + target.height / 2,
-                )
-            )
-            boundary = process.nodes[f.source].kind == "boundaryEvent"
-            result.edges[f.id] = _route_forward(source, target, turns, from_below=boundary)
+        points, low = _route(process, f.source, f.target, pair, grid, sizes, result)
+        result.edges[f.id] = points
+        result.height = max(result.height, low)
     return result
+
+
+@dataclass(frozen=True)
+class _Grid:
+    """Where the columns of one scope ended up."""
+
+    layering: Layering
+    corners: dict[str, tuple[float, float]]
+    left: list[float]
+    right: list[float]
+
+
+def _route(
+    process: ProcessModel,
+    source_id: str,
+    target_id: str,
+    pair: tuple[str, str],
+    grid: _Grid,
+    sizes: dict[str, tuple[float, float]],
+    block: _Block,
+) -> tuple[tuple[Point, ...], float]:
+    """The waypoints of one flow between nodes of a laid-out scope, and how low it reaches.
+
+    `pair` is the flow in the layered graph (a boundary event stands for its activity).
+    """
+    layering = grid.layering
+    source, target = block.shapes[source_id].bounds, block.shapes[target_id].bounds
+    from_below = process.nodes[source_id].kind == "boundaryEvent"
+    column_of = layering.column_of
+    if pair in layering.back_edges or pair[0] == pair[1]:
+        low = ROW_GAP / 3 + max(
+            _bottom(process, n, grid.corners, sizes)
+            for c in range(column_of[pair[1]], column_of[pair[0]] + 1)
+            for n in layering.columns[c]
+            if not is_dummy(n)
+        )
+        points = _route_back(
+            source,
+            target,
+            right=grid.right[column_of[pair[0]]] + LOOP_OFFSET,
+            left=grid.left[column_of[pair[1]]] - LOOP_OFFSET,
+            low=low,
+            from_below=from_below,
+        )
+        return points, low
+    turns = [
+        (grid.left[column_of[d]] - COLUMN_GAP / 2, grid.corners[d][1] + DUMMY_HEIGHT / 2)
+        for d in layering.chains.get(pair, [])
+    ]
+    turns.append((grid.left[column_of[pair[1]]] - COLUMN_GAP / 2, target.y + target.height / 2))
+    points = _route_forward(source, target, turns, from_below=from_below)
+    return points, max(p[1] for p in points)
 
 
 def _place_columns(
