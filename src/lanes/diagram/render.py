@@ -35,6 +35,7 @@ from lanes.diagram.svg import (
 )
 
 MARGIN = 20.0
+LAYERS = ("pools", "lanes", "containers", "artifacts", "flows", "nodes", "boundaries", "messages")
 
 
 @dataclass(frozen=True)
@@ -81,46 +82,45 @@ def render_svg(
     root.set("class", "lanes-diagram")
     sub(root, "style").text = STYLESHEET
     extents: list[Bounds] = []
-    layers = {
-        name: sub(root, "g", {"class": name})
-        for name in (
-            "pools",
-            "lanes",
-            "containers",
-            "artifacts",
-            "flows",
-            "nodes",
-            "boundaries",
-            "messages",
-        )
-    }
+    layers = {name: sub(root, "g", {"class": name}) for name in LAYERS}
     _draw_pools(layers["pools"], layers["lanes"], definitions, diagram, extents)
     _draw_artifacts(layers["artifacts"], definitions, diagram, extents)
     for process in definitions.processes.values():
         hidden = _inside_collapsed(process, diagram)
         _draw_flows(layers["flows"], process, diagram, highlights, hidden, extents)
-        for node in _back_to_front(process):
-            shape = diagram.shapes[node.id]
-            if node.is_scope and shape.expanded is not False:
-                layer = layers["containers"]
-            elif node.kind == "boundaryEvent":
-                layer = layers["boundaries"]
-            else:
-                layer = layers["nodes"]
-            classes = " ".join(["node", node.kind, *highlights.node_classes(node.id)])
-            g = sub(layer, "g", {"class": classes, "data-element-id": node.id})
-            if node.name:
-                sub(g, "title").text = clean(node.name)
-            label = draw_node(g, node, shape, highlights.paint(node.id))
-            if node.id in hidden:
-                g.set("display", "none")
-                continue
-            extents.append(shape.bounds)
-            if label is not None:
-                extents.append(label)
+        _draw_nodes(layers, process, diagram, highlights, hidden, extents)
     _draw_message_flows(layers["messages"], definitions, diagram, extents)
     _set_view_box(root, union(extents))
     return to_string(root)
+
+
+def _draw_nodes(
+    layers: dict[str, etree._Element],
+    process: ProcessModel,
+    diagram: Diagram,
+    highlights: _Highlights,
+    hidden: set[str],
+    extents: list[Bounds],
+) -> None:
+    for node in _back_to_front(process):
+        shape = diagram.shapes[node.id]
+        if node.is_scope and shape.expanded is not False:
+            layer = layers["containers"]
+        elif node.kind == "boundaryEvent":
+            layer = layers["boundaries"]
+        else:
+            layer = layers["nodes"]
+        classes = " ".join(["node", node.kind, *highlights.node_classes(node.id)])
+        g = sub(layer, "g", {"class": classes, "data-element-id": node.id})
+        if node.name:
+            sub(g, "title").text = clean(node.name)
+        label = draw_node(g, node, shape, highlights.paint(node.id))
+        if node.id in hidden:
+            g.set("display", "none")
+            continue
+        extents.append(shape.bounds)
+        if label is not None:
+            extents.append(label)
 
 
 def _back_to_front(process: ProcessModel) -> Iterator[FlowNode]:
