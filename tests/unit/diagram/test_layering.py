@@ -52,3 +52,12 @@ def test_pack_keeps_the_gap_between_merged_blocks() -> None:
 
     assert tops[1] - (tops[0] + 10) >= 10
     assert tops[2] == 95
+
+
+def test_dummies_stop_at_the_budget_shortest_edges_first() -> None:
+    chain = [("a", "b"), ("b", "c"), ("c", "d"), ("d", "e")]
+    layering = layer(list("abcde"), [*chain, ("a", "e"), ("b", "d")], dummy_budget=2)
+
+    assert len(layering.chains[("b", "d")]) == 1  # spans one column: made first
+    assert ("a", "e") not in layering.chains  # would need three more
+    assert "a" in layering.predecessors["e"]
