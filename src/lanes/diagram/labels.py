@@ -96,6 +96,15 @@ def at(parent: etree._Element, name: str, cx: float, top: float, width: float) -
     return _extent(lines, cx, top, FONT_SIZE - 1, "middle")
 
 
+def at_left(parent: etree._Element, name: str, x: float, top: float, width: float) -> Bounds | None:
+    """A heading: one line, left-aligned at `x` from `top` down."""
+    lines = wrap(clean(name), max(width, 200.0), FONT_SIZE + 1)[:1]
+    if not lines:
+        return None
+    _text(parent, lines, x, top, font_size=FONT_SIZE + 1, anchor="start")
+    return _extent(lines, x, top, FONT_SIZE + 1, "start")
+
+
 def top_left(parent: etree._Element, name: str, box: Bounds) -> Bounds | None:
     """The name of an expanded subprocess, along its top edge."""
     lines = wrap(clean(name), box.width - 12, FONT_SIZE)[:2]

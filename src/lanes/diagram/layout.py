@@ -51,7 +51,7 @@ def complete_diagram(definitions: Definitions) -> Diagram:
     dropped with its DI.
     """
     di = definitions.diagram
-    auto = [p for p in definitions.processes.values() if any(n not in di.shapes for n in p.nodes)]
+    auto = [p for p in definitions.processes.values() if needs_layout(p, di)]
     dropped: set[str] = set()
     for process in auto:
         dropped.update(process.nodes, process.flows, (lane.id for lane in process.lanes))
@@ -95,6 +95,11 @@ def complete_diagram(definitions: Definitions) -> Diagram:
             )
             edges[flow.id] = Edge(flow.id, waypoints)
     return Diagram(shapes=shapes, edges=edges)
+
+
+def needs_layout(process: ProcessModel, diagram: Diagram) -> bool:
+    """Whether `process` is laid out automatically: some flow node of it has no DI shape."""
+    return any(n not in diagram.shapes for n in process.nodes)
 
 
 def _sized(shapes: dict[str, Shape], definitions: Definitions) -> dict[str, Shape]:

@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from lxml import etree
 
 from lanes.bpmn.model import GATEWAY_KINDS, Bounds, Definitions, Diagram, FlowNode, ProcessModel
+from lanes.diagram import labels
 from lanes.diagram.containers import draw_annotation, draw_lane, draw_pool
 from lanes.diagram.edges import draw_association, draw_flow, draw_message_flow
 from lanes.diagram.geometry import of_points, union
-from lanes.diagram.layout import complete_diagram
+from lanes.diagram.layout import complete_diagram, needs_layout
 from lanes.diagram.shapes import draw_node
 from lanes.diagram.svg import (
     ACTIVE,
@@ -89,6 +90,8 @@ def render_svg(
         hidden = _inside_collapsed(process, diagram)
         _draw_flows(layers["flows"], process, diagram, highlights, hidden, extents)
         _draw_nodes(layers, process, diagram, highlights, hidden, extents)
+        if len(definitions.processes) > 1 and needs_layout(process, definitions.diagram):
+            _draw_process_name(layers["pools"], process, diagram, extents)
     _draw_message_flows(layers["messages"], definitions, diagram, extents)
     _set_view_box(root, union(extents))
     return to_string(root)
@@ -121,6 +124,20 @@ def _draw_nodes(
         extents.append(shape.bounds)
         if label is not None:
             extents.append(label)
+
+
+def _draw_process_name(
+    layer: etree._Element, process: ProcessModel, diagram: Diagram, extents: list[Bounds]
+) -> None:
+    """A file with several processes and no DI for one: its name above its layout, so the
+    reader can tell them apart (a pool would claim a participant the file does not have)."""
+    box = union(diagram.shapes[n].bounds for n in process.nodes)
+    if box is None:
+        return
+    g = sub(layer, "g", {"class": "process", "data-element-id": process.id})
+    label = labels.at_left(g, process.name or process.id, box.x, box.y - 30, box.width)
+    if label is not None:
+        extents.append(label)
 
 
 def _back_to_front(process: ProcessModel) -> Iterator[FlowNode]:

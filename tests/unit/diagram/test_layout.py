@@ -177,3 +177,19 @@ def test_a_di_shape_without_size_gets_the_usual_size_of_its_kind() -> None:
     assert shapes["start"].bounds == Bounds(10, 20, 36, 36)
     assert shapes["task"].bounds == Bounds(100, 0, 100, 80)
     assert render_tree(render_svg(model(CHAIN, di))) is not None
+
+
+def test_several_processes_without_di_are_headed_by_their_names() -> None:
+    xml = definitions(
+        process(CHAIN, "p", 'isExecutable="true" name="Leave"'),
+        process(CHAIN.replace('id="', 'id="q_').replace('Ref="', 'Ref="q_'), "q"),
+    )
+    tree = render_tree(render_svg(parse(xml)))
+    headings = groups(tree, "process")
+
+    assert set(headings) == {"p", "q"}
+    assert [" ".join(g.itertext()) for (g,) in headings.values()] == ["Leave", "q"]
+
+
+def test_a_single_process_gets_no_heading() -> None:
+    assert groups(render_tree(render_svg(model(CHAIN))), "process") == {}
