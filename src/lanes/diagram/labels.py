@@ -52,22 +52,36 @@ def _extent(lines: list[str], cx: float, top: float, font_size: float, anchor: s
 
 
 def inside(
-    parent: etree._Element, name: str, box: Bounds, *, font_size: float = FONT_SIZE
+    parent: etree._Element,
+    name: str,
+    box: Bounds,
+    *,
+    clear_top: float = 0.0,
+    clear_bottom: float = 0.0,
+    font_size: float = FONT_SIZE,
 ) -> Bounds | None:
-    """A name centred in `box` (a task), wrapped to its width; lines that do not fit the
-    height are cut, the last one ending in an ellipsis."""
+    """A name centred in `box` (a task), wrapped to its width.
+
+    The text keeps `clear_top` and `clear_bottom` free (the type icon, loop markers) when
+    it fits without them; otherwise it takes the whole box. Lines that still do not fit
+    are cut, the last one ending in an ellipsis.
+    """
     lines = wrap(clean(name), box.width - 10, font_size)
     if not lines:
         return None
-    room = max(int((box.height - 8) // (font_size * LINE_HEIGHT)), 1)
+    line_height = font_size * LINE_HEIGHT
+    inner = Bounds(box.x, box.y + clear_top, box.width, box.height - clear_top - clear_bottom)
+    if len(lines) * line_height > inner.height - 4:
+        inner = box
+    room = max(int((inner.height - 4) // line_height), 1)
     if len(lines) > room:
         lines = lines[:room]
         last = lines[-1]
         while last and text_width(last + ELLIPSIS, font_size) > box.width - 10:
             last = last[:-1]
         lines[-1] = last + ELLIPSIS
-    height = len(lines) * font_size * LINE_HEIGHT
-    cx, top = box.x + box.width / 2, box.y + (box.height - height) / 2
+    height = len(lines) * line_height
+    cx, top = inner.x + inner.width / 2, inner.y + (inner.height - height) / 2
     _text(parent, lines, cx, top, font_size=font_size)
     return _extent(lines, cx, top, font_size, "middle")
 

@@ -130,12 +130,13 @@ def draw_activity(g: etree._Element, node: FlowNode, shape: Shape, paint: Paint)
     )
     if expanded:
         return labels.top_left(g, node.name or "", b)
-    box = b
-    if node.kind in TASK_ICON_KINDS:  # keep the text clear of the type icon
-        box = Bounds(b.x, b.y + 10, b.width, b.height - 10)
-    if node.loop is not None or (node.is_scope and not expanded):
-        box = Bounds(box.x, box.y, box.width, box.height - 14)
-    return labels.inside(g, node.name or "", box)
+    return labels.inside(
+        g,
+        node.name or "",
+        b,
+        clear_top=10.0 if node.kind in TASK_ICON_KINDS else 0.0,
+        clear_bottom=14.0 if node.loop is not None or node.is_scope else 0.0,
+    )
 
 
 TASK_ICON_KINDS = frozenset(
