@@ -16,6 +16,8 @@ from lanes.diagram.geometry import (
     center,
     direction,
     distance_to_polyline,
+    first_segment,
+    last_segment,
     midpoint,
 )
 from lanes.diagram.svg import points, sub
@@ -54,16 +56,17 @@ def draw_flow(
         "polygon",
         {
             "class": "head",
-            "points": points(arrowhead(pts[-2], pts[-1])),
+            "points": points(arrowhead(*last_segment(pts))),
             "fill": stroke,
             "stroke": stroke,
             "stroke-linejoin": "round",
         },
     )
-    ux, uy = direction(pts[0], pts[1])
+    start, towards = first_segment(pts)
+    ux, uy = direction(start, towards)
     nx, ny = -uy, ux
     if is_default:
-        px, py = along(pts[0], pts[1], 12)
+        px, py = along(start, towards, 12)
         sub(
             g,
             "line",
@@ -142,7 +145,7 @@ def draw_message_flow(g: etree._Element, name: str | None, edge: Edge) -> Bounds
         "polygon",
         {
             "class": "head",
-            "points": points(arrowhead(pts[-2], pts[-1])),
+            "points": points(arrowhead(*last_segment(pts))),
             "fill": "#ffffff",
             "stroke": "#222222",
             "stroke-linejoin": "round",

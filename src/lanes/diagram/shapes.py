@@ -36,7 +36,7 @@ def draw_event(g: etree._Element, node: FlowNode, shape: Shape, paint: Paint) ->
         "class": "outline",
         "cx": cx,
         "cy": cy,
-        "r": r - (width / 2 if width > 2 else 0),
+        "r": max(r - (width / 2 if width > 2 else 0), 1.0),
         "fill": paint.fill,
         "stroke": paint.stroke,
         "stroke-width": width,
@@ -48,7 +48,7 @@ def draw_event(g: etree._Element, node: FlowNode, shape: Shape, paint: Paint) ->
         inner: dict[str, str | float] = {
             "cx": cx,
             "cy": cy,
-            "r": r - 3,
+            "r": max(r - 3, 0.5),
             "fill": "none",
             "stroke": paint.stroke,
             "stroke-width": 1.0,

@@ -10,17 +10,7 @@ from lanes.diagram import render_svg
 from lanes.diagram.layout import complete_diagram
 
 from ..bpmn.documents import definitions, process
-from .support import CHAIN, FORK, groups, model, render_tree
-
-DI_HEAD = '<bpmndi:BPMNDiagram id="d"><bpmndi:BPMNPlane id="plane" bpmnElement="p">'
-DI_TAIL = "</bpmndi:BPMNPlane></bpmndi:BPMNDiagram>"
-
-
-def shape(element: str, x: float, y: float, w: float = 36, h: float = 36) -> str:
-    return (
-        f'<bpmndi:BPMNShape id="{element}_di" bpmnElement="{element}">'
-        f'<dc:Bounds x="{x}" y="{y}" width="{w}" height="{h}"/></bpmndi:BPMNShape>'
-    )
+from .support import CHAIN, DI_HEAD, DI_TAIL, FORK, groups, model, render_tree, shape
 
 
 def overlaps(a: Bounds, b: Bounds) -> bool:
