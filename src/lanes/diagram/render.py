@@ -175,7 +175,8 @@ def _draw_flows(
     hidden: set[str],
     extents: list[Bounds],
 ) -> None:
-    for flow in process.flows.values():
+    # Taken flows last, so a shared stretch of line shows the path the case took.
+    for flow in sorted(process.flows.values(), key=lambda f: f.id in highlights.taken):
         edge = diagram.edges.get(flow.id)
         if edge is None:
             continue
