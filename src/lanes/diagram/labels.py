@@ -58,21 +58,24 @@ def inside(
     *,
     clear_top: float = 0.0,
     clear_bottom: float = 0.0,
-    font_size: float = FONT_SIZE,
 ) -> Bounds | None:
     """A name centred in `box` (a task), wrapped to its width.
 
-    The text keeps `clear_top` and `clear_bottom` free (the type icon, loop markers) when
-    it fits without them; otherwise it takes the whole box. Lines that still do not fit
-    are cut, the last one ending in an ellipsis.
+    The text keeps `clear_top` and `clear_bottom` free (the type icon, loop markers) if it
+    fits there, in a smaller font if need be; otherwise it takes the whole box. Lines that
+    still do not fit are cut, the last one ending in an ellipsis.
     """
-    lines = wrap(clean(name), box.width - 10, font_size)
+    text = clean(name)
+    clear = Bounds(box.x, box.y + clear_top, box.width, box.height - clear_top - clear_bottom)
+    attempts = [(clear, size) for size in (FONT_SIZE, FONT_SIZE - 1, FONT_SIZE - 2)]
+    attempts += [(box, FONT_SIZE), (box, FONT_SIZE - 2)]
+    for inner, font_size in attempts:  # the last attempt stands if none fits
+        lines = wrap(text, box.width - 10, font_size)
+        if len(lines) * font_size * LINE_HEIGHT <= inner.height - 4:
+            break
     if not lines:
         return None
     line_height = font_size * LINE_HEIGHT
-    inner = Bounds(box.x, box.y + clear_top, box.width, box.height - clear_top - clear_bottom)
-    if len(lines) * line_height > inner.height - 4:
-        inner = box
     room = max(int((inner.height - 4) // line_height), 1)
     if len(lines) > room:
         lines = lines[:room]

@@ -8,6 +8,7 @@ mixing the modeler's coordinates with computed ones would overlap. Imports lanes
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 
 from lanes.bpmn.model import (
@@ -53,6 +54,9 @@ def complete_diagram(definitions: Definitions) -> Diagram:
     placed = union(
         [s.bounds for s in shapes.values()] + [of_points(e.waypoints) for e in edges.values()]
     )
+    for process in definitions.processes.values():
+        if process not in auto:
+            _fill_collapsed(process, shapes)
     x = placed.x if placed else 0.0
     y = placed.y + placed.height + PROCESS_GAP if placed else 0.0
     for process in auto:
@@ -82,8 +86,67 @@ def complete_diagram(definitions: Definitions) -> Diagram:
 
 
 def needs_layout(process: ProcessModel, diagram: Diagram) -> bool:
-    """Whether `process` is laid out automatically: some flow node of it has no DI shape."""
-    return any(n not in diagram.shapes for n in process.nodes)
+    """Whether `process` is laid out automatically: a flow node of it has no DI shape
+    (apart from the contents of a collapsed subprocess, which are not shown)."""
+    hidden = inside_collapsed(process, diagram.shapes)
+    return any(n not in diagram.shapes and n not in hidden for n in process.nodes)
+
+
+def collapsed(process: ProcessModel, shapes: Mapping[str, Shape]) -> set[str]:
+    """The subprocesses drawn collapsed: `isExpanded="false"` in DI, unless the DI draws
+    their contents inside their box anyway (Activiti Designer writes that)."""
+    found: set[str] = set()
+    for node in process.nodes.values():
+        shape = shapes.get(node.id)
+        if not node.is_scope or shape is None or shape.expanded is not False:
+            continue
+        inner = [
+            shapes[n].bounds for n in process.nodes if n in shapes and _within(process, n, node.id)
+        ]
+        if not inner or not all(_contains(shape.bounds, b) for b in inner):
+            found.add(node.id)
+    return found
+
+
+def inside_collapsed(process: ProcessModel, shapes: Mapping[str, Shape]) -> set[str]:
+    """The nodes within a collapsed subprocess (at any depth): kept, but not shown."""
+    folded = collapsed(process, shapes)
+    return {n for n in process.nodes if any(_within(process, n, s) for s in folded)}
+
+
+def _within(process: ProcessModel, node_id: str, scope_id: str) -> bool:
+    """Whether `node_id` lies inside subprocess `scope_id`, at any depth."""
+    scope = process.nodes[node_id].scope
+    while scope is not None and scope in process.nodes:
+        if scope == scope_id:
+            return True
+        scope = process.nodes[scope].scope
+    return False
+
+
+def _contains(outer: Bounds, inner: Bounds) -> bool:
+    return (
+        outer.x <= inner.x
+        and outer.y <= inner.y
+        and inner.x + inner.width <= outer.x + outer.width
+        and inner.y + inner.height <= outer.y + outer.height
+    )
+
+
+def _fill_collapsed(process: ProcessModel, shapes: dict[str, Shape]) -> None:
+    """Shapes for the undrawn contents of collapsed subprocesses, and the DI's own verdict
+    on each subprocess ("expanded" when its contents are drawn inside it)."""
+    folded = collapsed(process, shapes)
+    for node in process.nodes.values():
+        shape = shapes.get(node.id)
+        if node.is_scope and shape is not None and shape.expanded is False:
+            shapes[node.id] = replace(shape, expanded=node.id not in folded)
+    for node_id in inside_collapsed(process, shapes):
+        if node_id not in shapes:
+            outer = next(s for s in folded if _within(process, node_id, s))
+            corner = shapes[outer].bounds
+            w, h = size_of(process.nodes[node_id].kind)
+            shapes[node_id] = Shape(node_id, Bounds(corner.x, corner.y, w, h))
 
 
 def _sized(shapes: dict[str, Shape], definitions: Definitions) -> dict[str, Shape]:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from lxml import etree
 
 from lanes.bpmn import parse
+from lanes.bpmn.model import Bounds
 from lanes.diagram import render_svg
+from lanes.diagram.layout import complete_diagram
 
 from ..bpmn.documents import definitions, process
 from .support import CHAIN, SVG, groups, render_tree, texts
@@ -115,3 +117,49 @@ def test_children_of_a_collapsed_subprocess_keep_their_group_but_are_hidden() ->
     assert nodes["sub"].get("display") is None
     collapsed = nodes["sub"].find(f"{SVG}g[@class='marker collapsed']")
     assert collapsed is not None
+
+
+SUBPROCESS = (
+    '<startEvent id="start"/>\n'
+    '<sequenceFlow id="f1" sourceRef="start" targetRef="sub"/>\n'
+    '<subProcess id="sub" name="Details">\n'
+    '  <startEvent id="inner"/>\n'
+    '  <sequenceFlow id="i1" sourceRef="inner" targetRef="inner_end"/>\n'
+    '  <endEvent id="inner_end"/>\n'
+    "</subProcess>\n"
+)
+
+
+def test_a_collapsed_subprocess_without_di_for_its_contents_keeps_the_modelers_layout() -> None:
+    di = (
+        '<bpmndi:BPMNDiagram id="d"><bpmndi:BPMNPlane id="plane" bpmnElement="p">'
+        + shape("start", 0, 22, 36, 36)
+        + shape("sub", 100, 0, 100, 80, 'isExpanded="false"')
+        + "</bpmndi:BPMNPlane></bpmndi:BPMNDiagram>"
+    )
+    definitions_ = parse(definitions(process(SUBPROCESS), di))
+    diagram = complete_diagram(definitions_)
+    tree = render_tree(render_svg(definitions_))
+    nodes = {k: v[0] for k, v in groups(tree, "node").items()}
+
+    assert diagram.shapes["sub"].bounds == Bounds(100, 0, 100, 80)
+    assert nodes["inner"].get("display") == "none"
+    assert nodes["inner_end"].get("display") == "none"
+    assert nodes["sub"].get("display") is None
+
+
+def test_contents_drawn_inside_a_subprocess_marked_collapsed_are_shown() -> None:
+    # Activiti Designer writes isExpanded="false" for subprocesses it draws open.
+    di = (
+        '<bpmndi:BPMNDiagram id="d"><bpmndi:BPMNPlane id="plane" bpmnElement="p">'
+        + shape("start", 0, 72, 36, 36)
+        + shape("sub", 100, 0, 300, 180, 'isExpanded="false"')
+        + shape("inner", 130, 72, 36, 36)
+        + shape("inner_end", 330, 72, 36, 36)
+        + "</bpmndi:BPMNPlane></bpmndi:BPMNDiagram>"
+    )
+    tree = render_tree(render_svg(parse(definitions(process(SUBPROCESS), di))))
+    nodes = {k: v[0] for k, v in groups(tree, "node").items()}
+
+    assert nodes["inner"].get("display") is None
+    assert nodes["sub"].find(f"{SVG}g[@class='marker collapsed']") is None
