@@ -147,8 +147,11 @@ def _act(
     *,
     details: dict[str, Any] | None = None,
     description: str | None = None,
-    after: Callable[[Any, Any], None] | None = None,
+    after: Callable[[Any, Any], bool] | None = None,
 ) -> WorkItemView:
+    """Lock, check visibility, decide, run; `after` (for work beyond engine commands)
+    runs in the same transaction and says whether it changed anything. Nothing to do:
+    no row written."""
     with svc.db.write() as conn:
         session = Session(svc, conn)
         row = repo.lock_instance_of_task(conn, task_id, svc.db.is_postgres)
@@ -166,8 +169,9 @@ def _act(
             raise Invalid(f"case {instance_id} is suspended; activate it first")
         for command in commands:
             session.execute(session.lock(instance_id), command)
-        if after is not None:
-            after(conn, row)
+        changed = after(conn, row) if after is not None else False
+        if not commands and not changed:
+            return _view(conn, task_id)
         oplog.record(
             conn,
             svc,
@@ -325,7 +329,7 @@ def set_deadline(
     if due.tzinfo is None:
         raise Invalid("Deadline needs a time zone offset", {"field": "Deadline"})
 
-    def after(conn: Any, row: Any) -> None:
+    def after(conn: Any, row: Any) -> bool:
         _refuse_ended(row, "given a new deadline")
         _may_act(conn, actor, row)
         model = Session(svc, conn).model(row.definition_id, row.process_key)
@@ -340,7 +344,7 @@ def set_deadline(
                 f"'{row.task_node_id}' has no timer whose deadline could be set",
                 {"field": "Deadline"},
             )
-        cases_store.set_timer_due(conn, instance_id, timers, due)
+        return cases_store.set_timer_due(conn, instance_id, timers, due) > 0
 
     return _act(
         svc,

@@ -35,7 +35,8 @@ def delete_instance(conn: Connection, instance_id: int) -> int:
 def set_timer_due(
     conn: Connection, instance_id: int, node_ids: Sequence[str], due: datetime
 ) -> int:
-    """Move the timers of `node_ids` in the instance to `due`; how many were moved."""
+    """Move the timers of `node_ids` in the instance to `due`; how many were moved (those
+    already due then are left alone)."""
     if not node_ids:
         return 0
     result = conn.execute(
@@ -45,6 +46,7 @@ def set_timer_due(
                 t.job.c.instance_id == instance_id,
                 t.job.c.kind == "timer",
                 t.job.c.node_id.in_(list(node_ids)),
+                t.job.c.due_at != due,
             )
         )
         .values(due_at=due)

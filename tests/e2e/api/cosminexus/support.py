@@ -141,7 +141,9 @@ class Cosminexus:
 
     def start_quotation(self, headers: Headers, **fields: Any) -> dict[str, str]:
         body = {"DefinitionName": "Quotation", "MessageRef": "QuoteRequested", **fields}
-        response = self.call("POST", "/process-instance/create-and-start-message", headers, body=body)
+        response = self.call(
+            "POST", "/process-instance/create-and-start-message", headers, body=body
+        )
         assert response.status_code == 200, response.text
         case: dict[str, str] = response.json()
         return case
@@ -149,3 +151,31 @@ class Cosminexus:
     def work_item_of(self, case_id: str, node_id: str) -> dict[str, Any]:
         task = self.api.open_task(int(case_id), node_id)
         return task
+
+
+# a case that waits for a payment message before its one user task
+PAYMENT = bpmn(
+    "Payment",
+    """<startEvent id="start" flowable:initiator="starter"/>
+    <intermediateCatchEvent id="paid"><messageEventDefinition messageRef="msg_paid"/>
+    </intermediateCatchEvent>
+    <userTask id="ship" name="Ship" flowable:assignee="${starter}"/>
+    <endEvent id="end"/>
+    <sequenceFlow id="f1" sourceRef="start" targetRef="paid"/>
+    <sequenceFlow id="f2" sourceRef="paid" targetRef="ship"/>
+    <sequenceFlow id="f3" sourceRef="ship" targetRef="end"/>""",
+    extra='<message id="msg_paid" name="PaymentReceived"/>',
+)
+
+
+def list_of(response: Any, fmt: str, root: str, item: str) -> list[dict[str, str]]:
+    """A list answer's items, from XML (`<root>` of `<item>`) or a JSON array."""
+    assert response.status_code == 200, response.text
+    if fmt == "xml":
+        element = read_xml(response)
+        assert element.tag == root, response.text
+        assert all(child.tag == item for child in element), response.text
+        return [xml_fields(child) for child in element]
+    data: list[dict[str, str]] = response.json()
+    assert isinstance(data, list), data
+    return data
