@@ -369,8 +369,8 @@ def allocate(
     description: str | None = None,
 ) -> list[WorkItemView]:
     """Allocate ready work items matching `where` to `participant`, who starts performing
-    them; at most `fetch_count` (None: all). Users allocate to themselves only, among the
-    items they may act on; admins to anyone."""
+    them; at most `fetch_count` (None: all, up to MAX_PAGE). Users allocate to themselves
+    only, among the items they may act on; admins to anyone."""
     _check_user(participant, "Participant")
     if not actor.admin and participant != actor.user_id:
         raise Forbidden("only administrators may allocate work items to someone else")
@@ -378,7 +378,8 @@ def allocate(
     condition = ready if where is None else Junction("and", (ready, where))
     visible = None if actor.admin else (actor.user_id, sorted(actor.groups))
     with svc.db.read() as conn:
-        rows, _ = task_search.search_tasks(conn, condition, sort, 0, None, visible)
+        # one call allocates at most MAX_PAGE items, each in its own transaction
+        rows, _ = task_search.search_tasks(conn, condition, sort, 0, MAX_PAGE, visible)
     allocated: list[WorkItemView] = []
     for row in rows:
         if fetch_count is not None and len(allocated) >= fetch_count:

@@ -26,7 +26,7 @@ from lanes.api.cosminexus import codec, schemas
 from lanes.api.deps import ActorDep, ServicesDep
 from lanes.api.errors import WWW_AUTHENTICATE, ApiError
 from lanes.services import instances, work_items
-from lanes.services.errors import Conflict, Invalid, ServiceError
+from lanes.services.errors import Conflict, Invalid, NotFound, ServiceError
 from lanes.services.query_filter import (
     Expression,
     SortKey,
@@ -380,3 +380,14 @@ def send_message(case_id: str, wire: WireDep, svc: ServicesDep, actor: ActorDep)
         description=values.get("UserDescription"),
     )
     return codec.render(wire.fmt, "ProcessInstance", schemas.process_instance(case))
+
+
+@router.api_route(
+    "/{rest:path}",
+    methods=["GET", "POST", "PUT", "DELETE", "PATCH"],
+    include_in_schema=False,
+)
+def no_such_resource(rest: str, request: Request) -> Response:
+    """Anything else under the base path is a 404 in this dialect's own format (a known
+    path with another method included)."""
+    raise NotFound(f"there is no resource at {request.method} {request.url.path}")

@@ -212,3 +212,26 @@ def test_native_errors_keep_their_envelope(api: Api) -> None:
     response = api.get("/process-instances/424242", api.admin)
     assert response.status_code == 404
     assert set(response.json()) == {"error"}
+
+
+def test_a_body_over_the_limit_is_413(cx: Cosminexus, people: People, case: Case) -> None:
+    body = (
+        b"<Parameter><UserDescription>" + b"x" * (1024 * 1024) + b"</UserDescription></Parameter>"
+    )
+    response = _put(cx, case, people, body, "application/xml")
+    assert response.status_code == 413, response.text  # type: ignore[attr-defined]
+    cx.error(response, "xml")
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("GET", "/nothing"), ("GET", "/work-item/1/2/reassign"), ("POST", "/work-item/allocate")],
+)
+def test_unknown_resources_are_404_documents(
+    cx: Cosminexus, people: People, method: str, path: str
+) -> None:
+    response = cx.client.request(
+        method, BASE + path, headers={**people.user001, "Accept": "application/xml"}
+    )
+    assert response.status_code == 404
+    assert "there is no resource" in cx.error(response, "xml")["Message"]
