@@ -285,14 +285,16 @@ def bind_sort(
 def _convert(node: Comparison, spec: Field, what: str) -> Any:
     value = node.value
     if spec.kind == "int":
-        if isinstance(value, int):
-            return value
-        try:
-            return int(value.strip())
-        except ValueError:
-            raise _invalid(
-                what, f"{node.field} takes a number, not {value!r}", node.position
-            ) from None
+        if not isinstance(value, int):
+            try:
+                value = int(value.strip())
+            except ValueError:
+                raise _invalid(
+                    what, f"{node.field} takes a number, not {value!r}", node.position
+                ) from None
+        if not -(2**63) <= value < 2**63:
+            raise _invalid(what, f"{node.field}: {value} is out of range", node.position)
+        return value
     if spec.kind == "date":
         if value == "":
             return None
@@ -302,7 +304,12 @@ def _convert(node: Comparison, spec: Field, what: str) -> Any:
             raise _invalid(
                 what, f"{node.field} takes an ISO 8601 date-time, not {value!r}", node.position
             ) from None
-        return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+        try:
+            return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+        except OverflowError:
+            raise _invalid(
+                what, f"{node.field}: {value!r} is out of range", node.position
+            ) from None
     if spec.kind == "code":
         if node.op not in ("=", "<>"):
             raise _invalid(what, f"{node.field} can only be compared with = or <>", node.position)
@@ -313,7 +320,10 @@ def _convert(node: Comparison, spec: Field, what: str) -> Any:
                 node.position,
             )
         return spec.codes[str(value)]
-    return str(value) if value != "" else None
+    text = str(value)
+    if "\x00" in text:
+        raise _invalid(what, f"{node.field}: the value holds a NUL character", node.position)
+    return text if text != "" else None
 
 
 # -- evaluating against records -------------------------------------------------------------

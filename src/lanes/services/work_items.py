@@ -253,7 +253,9 @@ def reassign(
         commands: list[cmd.Command] = []
         if values:
             commands.append(cmd.SetVariables(values))
-        if row.task_assignee != target:
+        if target is None:  # to nobody: no longer performed either
+            commands.append(cmd.UnclaimTask(str(task_id), actor.user_id))
+        elif row.task_assignee != target:
             commands.append(cmd.AssignTask(str(task_id), target, actor.user_id))
         if perform and target is not None and not _claimed(conn, task_id):
             commands.append(cmd.ClaimTask(str(task_id), target))

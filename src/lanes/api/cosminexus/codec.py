@@ -143,7 +143,12 @@ def _json_data_list(value: Any) -> list[tuple[str, Any]]:
             raise BodyError(400, "malformed_body", f"{where} must be an object with Key and Value")
         if not isinstance(item["Key"], str):
             raise BodyError(400, "malformed_body", f"{where}.Key must be a string")
-        pairs.append((item["Key"], item.get("Value")))
+        value = item.get("Value")
+        if isinstance(value, list | dict):
+            raise BodyError(
+                400, "malformed_body", f"{where}.Value must be a string, number, boolean or null"
+            )
+        pairs.append((item["Key"], value))
     return pairs
 
 

@@ -106,7 +106,11 @@ async def _wire(request: Request) -> Wire:
 
 WireDep = Annotated[Wire, Depends(_wire)]
 
-_REASSIGN: dict[str, schemas.Kind] = {"UserDescription": "text", "Source": "user", "Target": "user"}
+_REASSIGN: dict[str, schemas.Kind] = {
+    "UserDescription": "text",
+    "Source": "short",
+    "Target": "short",
+}
 _PERFORM: dict[str, schemas.Kind] = {**_REASSIGN, "ProcessDataList": "data"}
 _COMPLETE: dict[str, schemas.Kind] = {"UserDescription": "text", "ProcessDataList": "data"}
 _FREE: dict[str, schemas.Kind] = {"UserDescription": "text"}
@@ -116,20 +120,20 @@ _ALLOCATE: dict[str, schemas.Kind] = {
     "Filter": "text",
     "Sort": "text",
     "FetchCount": "int",
-    "Participant": "user",
+    "Participant": "short",
 }
 _CREATE: dict[str, schemas.Kind] = {
     "UserDescription": "text",
-    "DefinitionName": "text",
-    "MessageRef": "text",
-    "Name": "text",
+    "DefinitionName": "short",
+    "MessageRef": "short",
+    "Name": "short",
     "Deadline": "date",
     "Priority": "int",
     "ProcessDataList": "data",
 }
 _SEND: dict[str, schemas.Kind] = {
     "UserDescription": "text",
-    "MessageRef": "text",
+    "MessageRef": "short",
     "ProcessDataList": "data",
 }
 
@@ -175,7 +179,7 @@ def _listing(request: Request, catalogue: Any) -> tuple[Expression | None, list[
 
 @router.get("/work-item/{case_id}/{work_id}", summary="One work item (11.5.21)")
 def get_work_item(
-    case_id: str, work_id: str, request: Request, wire: WireDep, svc: ServicesDep, actor: ActorDep
+    case_id: str, work_id: str, request: Request, svc: ServicesDep, actor: ActorDep, wire: WireDep
 ) -> Response:
     _query_text(request, "userdescription")
     item = work_items.get(
@@ -186,7 +190,7 @@ def get_work_item(
 
 @router.put("/work-item/{case_id}/{work_id}/reassign", summary="Change the participant (11.5.24)")
 def reassign(
-    case_id: str, work_id: str, wire: WireDep, svc: ServicesDep, actor: ActorDep
+    case_id: str, work_id: str, svc: ServicesDep, actor: ActorDep, wire: WireDep
 ) -> Response:
     values = wire.take(_REASSIGN)
     item = work_items.reassign(
@@ -206,7 +210,7 @@ def reassign(
     summary="Change the participant and start performing (11.5.25)",
 )
 def reassign_and_perform(
-    case_id: str, work_id: str, wire: WireDep, svc: ServicesDep, actor: ActorDep
+    case_id: str, work_id: str, svc: ServicesDep, actor: ActorDep, wire: WireDep
 ) -> Response:
     values = wire.take(_PERFORM)
     item = work_items.reassign(
@@ -225,7 +229,7 @@ def reassign_and_perform(
 
 @router.put("/work-item/{case_id}/{work_id}/complete", summary="Complete (11.5.23)")
 def complete(
-    case_id: str, work_id: str, wire: WireDep, svc: ServicesDep, actor: ActorDep
+    case_id: str, work_id: str, svc: ServicesDep, actor: ActorDep, wire: WireDep
 ) -> Response:
     values = wire.take(_COMPLETE)
     item = work_items.complete(
@@ -240,7 +244,7 @@ def complete(
 
 
 @router.put("/work-item/allocate", summary="Allocate ready work items (11.5.28)")
-def allocate(wire: WireDep, svc: ServicesDep, actor: ActorDep) -> Response:
+def allocate(svc: ServicesDep, actor: ActorDep, wire: WireDep) -> Response:
     values = wire.take(_ALLOCATE)
     where = (
         bind(parse_filter(values["Filter"], "Filter"), schemas.WORK_ITEM_FILTER, "Filter")
@@ -271,7 +275,7 @@ def allocate(wire: WireDep, svc: ServicesDep, actor: ActorDep) -> Response:
 
 
 @router.put("/work-item/{case_id}/{work_id}/free", summary="Give a work item back (11.5.29)")
-def free(case_id: str, work_id: str, wire: WireDep, svc: ServicesDep, actor: ActorDep) -> Response:
+def free(case_id: str, work_id: str, svc: ServicesDep, actor: ActorDep, wire: WireDep) -> Response:
     values = wire.take(_FREE)
     item = work_items.free(
         svc,
@@ -288,7 +292,7 @@ def free(case_id: str, work_id: str, wire: WireDep, svc: ServicesDep, actor: Act
     summary="Change the due date of the work item's timer (11.5.30)",
 )
 def set_deadline(
-    case_id: str, work_id: str, wire: WireDep, svc: ServicesDep, actor: ActorDep
+    case_id: str, work_id: str, svc: ServicesDep, actor: ActorDep, wire: WireDep
 ) -> Response:
     values = wire.take(_DEADLINE)
     item = work_items.set_deadline(
@@ -309,7 +313,7 @@ def set_deadline(
     "/process-instance/create-and-start-message",
     summary="Start a case by a message start event (11.5.7)",
 )
-def create_and_start_message(wire: WireDep, svc: ServicesDep, actor: ActorDep) -> Response:
+def create_and_start_message(svc: ServicesDep, actor: ActorDep, wire: WireDep) -> Response:
     values = wire.take(_CREATE)
     case = instances.start_by_message(
         svc,
@@ -326,7 +330,7 @@ def create_and_start_message(wire: WireDep, svc: ServicesDep, actor: ActorDep) -
 
 @router.delete("/process-instance/{case_id}", summary="Delete a case (11.5.9)")
 def delete_case(
-    case_id: str, request: Request, wire: WireDep, svc: ServicesDep, actor: ActorDep
+    case_id: str, request: Request, svc: ServicesDep, actor: ActorDep, wire: WireDep
 ) -> Response:
     description = _query_text(request, "userdescription")
     instances.delete_instance(svc, actor, schemas.identifier(case_id, "case id"), description)
@@ -335,7 +339,7 @@ def delete_case(
 
 @router.get("/activity-instance", summary="List activity instances (11.5.13)")
 def list_activity_instances(
-    request: Request, wire: WireDep, svc: ServicesDep, actor: ActorDep
+    request: Request, svc: ServicesDep, actor: ActorDep, wire: WireDep
 ) -> Response:
     where, sort, offset, limit = _listing(request, schemas.ACTIVITY_FILTER)
     page = work_items.activity_instances(svc, actor, where, sort, offset, limit)
@@ -347,7 +351,7 @@ def list_activity_instances(
 
 @router.get("/process-definition/{definition_id}", summary="One process definition (11.5.34)")
 def get_process_definition(
-    definition_id: str, request: Request, wire: WireDep, svc: ServicesDep, actor: ActorDep
+    definition_id: str, request: Request, svc: ServicesDep, actor: ActorDep, wire: WireDep
 ) -> Response:
     _query_text(request, "userdescription")
     info = work_items.process_definition(
@@ -358,7 +362,7 @@ def get_process_definition(
 
 @router.get("/work-definition", summary="List work definitions (11.5.36)")
 def list_work_definitions(
-    request: Request, wire: WireDep, svc: ServicesDep, actor: ActorDep
+    request: Request, svc: ServicesDep, actor: ActorDep, wire: WireDep
 ) -> Response:
     where, sort, offset, limit = _listing(request, schemas.WORK_DEFINITION_FILTER)
     page = work_items.work_definitions(svc, actor, where, sort, offset, limit)
@@ -367,7 +371,7 @@ def list_work_definitions(
 
 
 @router.post("/event/send-message/{case_id}", summary="Deliver a message to a case (11.5.40)")
-def send_message(case_id: str, wire: WireDep, svc: ServicesDep, actor: ActorDep) -> Response:
+def send_message(case_id: str, svc: ServicesDep, actor: ActorDep, wire: WireDep) -> Response:
     values = wire.take(_SEND)
     instance_id = schemas.identifier(case_id, "case id")
     instances.get_instance(svc, actor, instance_id)  # 404 / 403 before "not waiting"

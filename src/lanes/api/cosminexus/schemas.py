@@ -24,11 +24,11 @@ from lanes.services.work_items import (
 )
 
 MAX_ID = 2**63 - 1
-MAX_USER = 255
+MAX_SHORT = 255
 MAX_TEXT = 65_536
 CASE_PREFIX = "案件"
 
-Kind = Literal["user", "text", "int", "date", "data"]
+Kind = Literal["short", "text", "int", "date", "data"]  # short: at most 255 characters
 
 # -- values ---------------------------------------------------------------------------------
 
@@ -218,19 +218,21 @@ def _value(name: str, kind: Kind, raw: Any) -> Any:
     if kind == "data":
         variables: dict[str, Any] = {}
         for key, value in raw:
-            _plain(f"{name} Key", key, MAX_USER)
+            _plain(f"{name} Key", key, MAX_SHORT)
             if isinstance(value, str) and value:  # data, not a parameter: "" is a value
                 _plain(f"{name} Value of {key}", value, MAX_TEXT)
             variables[key] = value
         return variables
     if kind == "int":
-        if isinstance(raw, int):
-            return raw
-        _plain(name, raw, 32)
-        try:
-            return int(raw.strip())
-        except ValueError:
-            raise _invalid(name, f"must be a number, not {raw!r}") from None
+        if not isinstance(raw, int):
+            _plain(name, raw, 32)
+            try:
+                raw = int(raw.strip())
+            except ValueError:
+                raise _invalid(name, f"must be a number, not {raw!r}") from None
+        if not -MAX_ID - 1 <= raw <= MAX_ID:
+            raise _invalid(name, "is out of range")
+        return raw
     if not isinstance(raw, str):
         raise _invalid(name, "must be a string")
     if kind == "date":
@@ -241,8 +243,11 @@ def _value(name: str, kind: Kind, raw: Any) -> Any:
             raise _invalid(name, f"must be an ISO 8601 date-time, not {raw!r}") from None
         if moment.tzinfo is None:
             raise _invalid(name, "needs a time zone offset, such as +09:00")
-        return moment
-    return _plain(name, raw, MAX_USER if kind == "user" else MAX_TEXT)
+        try:
+            return moment.astimezone(UTC)
+        except OverflowError:
+            raise _invalid(name, "is out of the range of dates lanes can store") from None
+    return _plain(name, raw, MAX_SHORT if kind == "short" else MAX_TEXT)
 
 
 def params(fields: Mapping[str, Any], accepted: Mapping[str, Kind]) -> dict[str, Any]:
