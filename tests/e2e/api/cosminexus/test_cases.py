@@ -8,7 +8,7 @@ import re
 from fastapi import FastAPI
 
 from tests.e2e.api.cosminexus.conftest import Case, People, operations
-from tests.e2e.api.cosminexus.support import PAYMENT, Cosminexus, list_of
+from tests.e2e.api.cosminexus.support import PAYMENT, QUOTATION, Cosminexus, list_of
 from tests.e2e.support import Api
 
 CASE_FIELDS = [
@@ -249,3 +249,18 @@ def test_work_definitions(cx: Cosminexus, people: People, fmt: str) -> None:
         "QuotationHandling_UTask1"
     ]
     assert paged.headers["X-Total-Count"] == "2"
+
+
+def test_create_and_start_message_follows_candidate_starters(
+    api: Api, cx: Cosminexus, people: People, fmt: str
+) -> None:
+    restricted = QUOTATION.replace(
+        '<process id="Quotation"',
+        '<process id="Quotation" flowable:candidateStarterUsers="User001"',
+    )
+    api.deploy(restricted, "restricted.bpmn")
+    body = {"DefinitionName": "Quotation", "MessageRef": "QuoteRequested"}
+    refused = cx.call("POST", CREATE, people.outsider, fmt, body)
+    assert refused.status_code == 403, refused.text
+    assert "candidate starters" in cx.error(refused, fmt)["Message"]
+    assert cx.call("POST", CREATE, people.user001, fmt, body).status_code == 200
