@@ -186,9 +186,12 @@ def _act(
         return _view(conn, task_id)
 
 
-def _refuse_ended(row: Any, doing: str) -> None:
+def _refuse_ended(conn: Any, row: Any, doing: str) -> None:
     if row.task_ended_at is not None:
-        how = f"completed by {row.task_ended_by}" if row.task_ended_by else "cancelled"
+        task = repo.get_task(conn, row.task_id)
+        how = task.end_reason if task is not None and task.end_reason else "ended"
+        if row.task_ended_by:
+            how += f" by {row.task_ended_by}"
         raise Invalid(
             f"work item {row.task_id} has already ended ({how}); it cannot be {doing}",
             {"reason": "ended"},
@@ -243,7 +246,7 @@ def reassign(
         held = row.task_ended_at is None and row.task_assignee == target
         if held and (not perform or _claimed(conn, task_id)):
             return []
-        _refuse_ended(row, "reassigned")
+        _refuse_ended(conn, row, "reassigned")
         _may_act(conn, actor, row)
         if source is not None and row.task_assignee != source:
             raise Invalid(
@@ -281,7 +284,7 @@ def free(
     def decide(conn: Any, row: Any) -> list[cmd.Command]:
         if row.task_ended_at is None and not _claimed(conn, task_id):
             return []
-        _refuse_ended(row, "given back")
+        _refuse_ended(conn, row, "given back")
         if not (actor.admin or row.task_assignee == actor.user_id):
             raise Forbidden(f"only {row.task_assignee}, who performs it, may give it back")
         return [cmd.UnclaimTask(str(task_id), actor.user_id)]
@@ -332,7 +335,7 @@ def set_deadline(
         raise Invalid("Deadline needs a time zone offset", {"field": "Deadline"})
 
     def after(conn: Any, row: Any) -> bool:
-        _refuse_ended(row, "given a new deadline")
+        _refuse_ended(conn, row, "given a new deadline")
         _may_act(conn, actor, row)
         model = Session(svc, conn).model(row.definition_id, row.process_key)
         node = model.nodes[row.task_node_id]
