@@ -12,7 +12,7 @@ elsewhere) is a 400 here, with its reason.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -29,6 +29,7 @@ from lanes.services import instances, work_items
 from lanes.services.errors import Conflict, Invalid, NotFound, ServiceError
 from lanes.services.query_filter import (
     Expression,
+    Field,
     SortKey,
     bind,
     bind_sort,
@@ -160,7 +161,9 @@ def _query_int(request: Request, name: str, default: int) -> int:
     return number
 
 
-def _listing(request: Request, catalogue: Any) -> tuple[Expression | None, list[SortKey], int, int]:
+def _listing(
+    request: Request, catalogue: Mapping[str, Field]
+) -> tuple[Expression | None, list[SortKey], int, int]:
     _query_text(request, "userdescription")
     text = _query_text(request, "filter")
     where = bind(parse_filter(text), catalogue) if text is not None else None
