@@ -6,6 +6,8 @@ and admins. A user sees the instances they started or took part in; admins see a
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 import orjson
@@ -17,6 +19,7 @@ from lanes.services.context import Services
 from lanes.services.errors import Conflict, Forbidden, Invalid, NotFound
 from lanes.services.runtime import Session
 from lanes.services.views import ActivityView, InstanceView, Page
+from lanes.store import cases as cases_store
 from lanes.store import runtime as repo
 
 
@@ -235,9 +238,10 @@ def correlate_message(
     business_key: str | None = None,
     instance_id: int | None = None,
     variables: dict[str, Any] | None = None,
+    description: str | None = None,
 ) -> InstanceView:
     """Deliver a message to the instance waiting for it, or start one with that message
-    start event."""
+    start event. `description`: the caller's own note for the operation log."""
     with svc.db.write() as conn:
         session = Session(svc, conn)
         waiting = [
@@ -268,7 +272,15 @@ def correlate_message(
             target = session.start(
                 definition, variables or {}, actor.user_id, business_key, start_node
             ).instance_id
-        oplog.record(conn, svc, actor, "message", instance_id=target, details={"name": name})
+        oplog.record(
+            conn,
+            svc,
+            actor,
+            "message",
+            instance_id=target,
+            details={"name": name},
+            description=description,
+        )
         session.finish()
         return instance_view(repo.get_instance(conn, target))
 
@@ -300,3 +312,84 @@ def send_signal(
         oplog.record(conn, svc, actor, "signal", details={"name": name, "received": delivered})
         session.finish()
         return delivered
+
+
+def start_by_message(
+    svc: Services,
+    actor: Actor,
+    key: str,
+    message: str,
+    *,
+    business_key: str | None = None,
+    variables: dict[str, Any] | None = None,
+    name_case: Callable[[datetime], str] | None = None,
+    description: str | None = None,
+) -> InstanceView:
+    """Start the newest version of `key` at its message start event for `message`.
+
+    Unlike `correlate_message`, this never delivers to a waiting instance. Without a
+    business key, `name_case` (when given) makes one from the start time, so that a
+    dialect whose cases always carry a name gets one generated at start, in the same
+    transaction and with the instance's own start time."""
+    with svc.db.write() as conn:
+        definition = repo.latest_definition(conn, key)
+        if definition is None:
+            raise NotFound(f"no process definition has the key '{key}'")
+        _check_may_start(actor, definition)
+        if definition.suspended:
+            raise Conflict(f"process definition '{definition.key}' is suspended")
+        session = Session(svc, conn)
+        model = session.model(definition.id, definition.key)
+        start = next(
+            (
+                s
+                for s in model.start_events()
+                if s.event is not None and s.event.kind == "message" and s.event.ref == message
+            ),
+            None,
+        )
+        if start is None:
+            raise Invalid(
+                f"process '{key}' has no message start event for message '{message}'",
+                {"field": "message"},
+            )
+        if business_key is None and name_case is not None:
+            business_key = name_case(session.now)
+        ran = session.start(definition, variables or {}, actor.user_id, business_key, start.id)
+        oplog.record(
+            conn,
+            svc,
+            actor,
+            "start",
+            instance_id=ran.instance_id,
+            details={"definition": definition.id, "message": message},
+            description=description,
+        )
+        session.finish()
+        row = repo.get_instance(conn, ran.instance_id)
+    return instance_view(row)
+
+
+def delete_instance(
+    svc: Services, actor: Actor, instance_id: int, description: str | None = None
+) -> bool:
+    """Delete a case with its history and the cases it called (admins); the operation log
+    keeps the deletion. False when there was nothing to delete."""
+    with svc.db.write() as conn:
+        row = repo.get_instance(conn, instance_id)
+        if row is None:
+            return False
+        if not actor.admin:
+            raise Forbidden("only administrators may delete process instances")
+        Session(svc, conn).lock(instance_id)
+        cases_store.delete_instance(conn, instance_id)
+        oplog.record(
+            conn,
+            svc,
+            actor,
+            "delete",
+            instance_id=instance_id,
+            details={"process_key": row.process_key},
+            description=description,
+        )
+        return True

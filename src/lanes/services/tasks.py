@@ -269,8 +269,11 @@ def complete(
     variables: dict[str, Any] | None = None,
     comment: str | None = None,
     outcome: str | None = None,
+    description: str | None = None,
 ) -> TaskView:
-    """Complete a task; a delegated task is resolved back to its owner instead."""
+    """Complete a task; a delegated task is resolved back to its owner instead.
+
+    `description`: the caller's own note for the operation log."""
     values = dict(variables or {})
 
     def command(row: Any) -> cmd.Command:
@@ -293,6 +296,7 @@ def complete(
         _worker,
         command,
         details={"variables": sorted(values), "outcome": outcome},
+        description=description,
         after=after,
         answer=answer,
     )
