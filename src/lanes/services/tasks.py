@@ -13,7 +13,7 @@ from typing import Any
 
 from lanes.engine import commands as cmd
 from lanes.engine import events as ev
-from lanes.services import oplog
+from lanes.services import forms, oplog
 from lanes.services.actor import Actor
 from lanes.services.context import Services
 from lanes.services.errors import Conflict, Forbidden, Invalid, NotFound
@@ -284,13 +284,17 @@ def complete(
         if outcome is not None:
             repo.set_task_outcome(conn, task_id, outcome)
 
+    def check(conn: Any, a: Actor, row: Any) -> None:
+        _worker(conn, a, row)
+        forms.check_completion(conn, a, row, values)  # field rights of the task's form
+
     answer: list[TaskView] = []
     _act(
         svc,
         actor,
         task_id,
         "complete",
-        _worker,
+        check,
         command,
         details={"variables": sorted(values), "outcome": outcome},
         after=after,
