@@ -17,7 +17,15 @@ from typing import Any
 
 from lanes.forms.errors import FormError
 
-__all__ = ["Field", "Form", "Table", "check_form_key", "form_from_json", "form_to_json"]
+__all__ = [
+    "Field",
+    "Form",
+    "Table",
+    "check_form_key",
+    "form_from_json",
+    "form_to_json",
+    "is_plain_text",
+]
 
 _CODE = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,127}")
 _KEY = re.compile(r"[A-Za-z0-9_.:-]{1,128}")
@@ -167,8 +175,13 @@ def _check_code(value: Any, where: str) -> str:
     return value
 
 
+def is_plain_text(value: str) -> bool:
+    """Text every database stores as it is: no NUL character, no lone surrogate."""
+    return "\x00" not in value and not any(0xD800 <= ord(c) <= 0xDFFF for c in value)
+
+
 def _text(value: Any, where: str) -> str:
-    if not isinstance(value, str) or len(value) > _TEXT_MAX:
+    if not isinstance(value, str) or len(value) > _TEXT_MAX or not is_plain_text(value):
         raise FormError(f"a text of at most {_TEXT_MAX} characters is required", where)
     return value
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from lanes.forms.errors import FormError
+from lanes.forms.model import is_plain_text
 
 __all__ = [
     "DEFAULT_RULES",
@@ -166,7 +167,7 @@ def _joined(value: Any, where: str) -> str | None:
         value = ",".join(str(v) for v in value)
     elif isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
-    if not isinstance(value, str) or len(value) > _ID_MAX:
+    if not isinstance(value, str) or len(value) > _ID_MAX or not is_plain_text(value):
         raise FormError(f"a comma-joined list of at most {_ID_MAX} characters is required", where)
     return value
 

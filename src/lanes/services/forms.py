@@ -87,6 +87,26 @@ def _require_manager(actor: Actor, what: str) -> None:
         raise Forbidden(f"only administrators or the '{FORM_ADMIN_ROLE}' role may {what}")
 
 
+_KEY_MAX: Final = {"formKey": 128, "flowKey": 255, "nodeId": 255, "parentFlowKey": 255}
+
+
+def _check_key(value: str | None, field: str, limit: int = 255) -> None:
+    """Keys are looked up and stored: bounded, plain text (no NUL, valid Unicode)."""
+    if value is None:
+        return
+    if len(value) > limit or "\x00" in value or not value.isprintable():
+        raise Invalid(
+            f"{field} must be printable text of at most {limit} characters", {"field": field}
+        )
+
+
+def _checked(scope: Scope) -> Scope:
+    parts = (scope.form_key, scope.flow_key, scope.node_id, scope.parent_flow_key)
+    for (field, limit), value in zip(_KEY_MAX.items(), parts, strict=True):
+        _check_key(value, field, limit)
+    return scope
+
+
 def _invalid(error: FormError) -> Invalid:
     return Invalid(error.message, {"field": error.field})
 
@@ -111,6 +131,7 @@ def define_form(svc: Services, actor: Actor, key: str, definition: Mapping[str, 
 
 
 def get_form(svc: Services, actor: Actor, key: str) -> FormView:
+    _check_key(key, "formKey", 128)
     with svc.db.read() as conn:
         row = _form_row(conn, key)
     return FormView(row.key, row.name, orjson.loads(row.definition), row.updated_at, row.updated_by)
@@ -155,6 +176,7 @@ def _dump(rules: FieldRules) -> str:
 def rule_configuration(svc: Services, actor: Actor, scope: Scope) -> dict[str, Any]:
     """The rules at `scope` for every field, as the designer reads them (`getPermission`):
     each field shows the rules it has there, falling back as rights do."""
+    _checked(scope)
     with svc.db.read() as conn:
         form = _form(conn, scope.form_key)
         rules = forms.effective_rules(form, _saved(conn, scope.form_key, scope.flow_key), scope)
@@ -190,6 +212,7 @@ def save_rules(
     leaves out lose their rules there (savePermission); otherwise only the fields named
     change (saveFlowPermission). Returns the field paths saved."""
     _require_manager(actor, "change form rights")
+    _checked(scope)
     with svc.db.write() as conn:
         form = _form(conn, scope.form_key)
         try:
@@ -208,6 +231,7 @@ def reset_fields(svc: Services, actor: Actor, scope: Scope, permission: Any) -> 
     """Drop the rules saved at `scope` for the fields the payload names, so they fall
     back to the next scope out (resetFlowPermission). Returns the field paths named."""
     _require_manager(actor, "change form rights")
+    _checked(scope)
     with svc.db.write() as conn:
         form = _form(conn, scope.form_key)
         try:
@@ -221,6 +245,7 @@ def reset_fields(svc: Services, actor: Actor, scope: Scope, permission: Any) -> 
 def reset_scope(svc: Services, actor: Actor, scope: Scope) -> None:
     """Every field's rules at `scope` become the defaults (resetRights)."""
     _require_manager(actor, "change form rights")
+    _checked(scope)
     with svc.db.write() as conn:
         form = _form(conn, scope.form_key)
         if scope.flow_key is None:
@@ -233,6 +258,8 @@ def reset_scope(svc: Services, actor: Actor, scope: Scope) -> None:
 def copy_flow_rules(svc: Services, actor: Actor, old_flow_key: str, new_flow_key: str) -> int:
     """The new flow's flow- and node-scope rules become a copy of the old flow's."""
     _require_manager(actor, "change form rights")
+    _check_key(old_flow_key, "oldFlowKey")
+    _check_key(new_flow_key, "newFlowKey")
     with svc.db.write() as conn:
         return store.copy_flow(conn, old_flow_key, new_flow_key)
 
@@ -240,6 +267,7 @@ def copy_flow_rules(svc: Services, actor: Actor, old_flow_key: str, new_flow_key
 def remove_flow_rules(svc: Services, actor: Actor, flow_key: str) -> int:
     """Delete every flow- and node-scope rule of the flow."""
     _require_manager(actor, "change form rights")
+    _check_key(flow_key, "flowKey")
     with svc.db.write() as conn:
         return store.delete_flow(conn, flow_key)
 
@@ -273,8 +301,10 @@ def user_rights(
     """A user's effective rights at `scope` (`{tables, opinions, fields}`): the caller's
     own, or, for administrators and form admins, anyone's."""
     who = user_id or actor.user_id
+    _check_key(who, "userId", 64)
     if who != actor.user_id:
         _require_manager(actor, "read another user's form rights")
+    _checked(scope)
     with svc.db.read() as conn:
         form = _form(conn, scope.form_key)
         saved = _saved(conn, scope.form_key, scope.flow_key)
