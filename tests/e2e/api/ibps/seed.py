@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the seed's JSON strings are kept verbatim, long lines included)
 """The request and answer examples of seed 004 (IBPS form rights), verbatim.
 
 Bodies are JSON as the seed prints them; the two query-string examples are kept as
