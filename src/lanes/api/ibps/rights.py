@@ -94,7 +94,7 @@ def _permission(body: Mapping[str, Any]) -> Any:
         return raw
     try:
         return json.loads(raw)
-    except ValueError as error:
+    except (ValueError, RecursionError) as error:
         raise Invalid(f"permission is not valid JSON: {error}", {"field": "permission"}) from None
 
 
