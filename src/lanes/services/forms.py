@@ -148,6 +148,14 @@ def _form(conn: Any, key: str) -> Form:
     return _parsed(_form_row(conn, key))
 
 
+def _locked_form(conn: Any, key: str) -> Form:
+    """The form, its row locked: writers of one form's rules take turns (PostgreSQL)."""
+    row = store.get_form(conn, key, for_update=True)
+    if row is None:
+        raise NotFound(f"there is no form '{key}'", {"field": "formKey"})
+    return _parsed(row)
+
+
 def _parsed(row: store.FormRow) -> Form:
     return forms.form_from_json(row.key, {"name": row.name, "tables": orjson.loads(row.definition)})
 
@@ -214,7 +222,7 @@ def save_rules(
     _require_manager(actor, "change form rights")
     _checked(scope)
     with svc.db.write() as conn:
-        form = _form(conn, scope.form_key)
+        form = _locked_form(conn, scope.form_key)
         try:
             entries = forms.permission_entries(form, permission)
         except FormError as error:
@@ -233,7 +241,7 @@ def reset_fields(svc: Services, actor: Actor, scope: Scope, permission: Any) -> 
     _require_manager(actor, "change form rights")
     _checked(scope)
     with svc.db.write() as conn:
-        form = _form(conn, scope.form_key)
+        form = _locked_form(conn, scope.form_key)
         try:
             named = sorted(forms.permission_entries(form, permission))
         except FormError as error:
@@ -247,7 +255,7 @@ def reset_scope(svc: Services, actor: Actor, scope: Scope) -> None:
     _require_manager(actor, "change form rights")
     _checked(scope)
     with svc.db.write() as conn:
-        form = _form(conn, scope.form_key)
+        form = _locked_form(conn, scope.form_key)
         if scope.flow_key is None:
             store.replace_scope(conn, _key(scope), {})  # nothing saved is the defaults
         else:
@@ -261,6 +269,7 @@ def copy_flow_rules(svc: Services, actor: Actor, old_flow_key: str, new_flow_key
     _check_key(old_flow_key, "oldFlowKey")
     _check_key(new_flow_key, "newFlowKey")
     with svc.db.write() as conn:
+        store.lock_all_forms(conn)
         return store.copy_flow(conn, old_flow_key, new_flow_key)
 
 
@@ -269,6 +278,7 @@ def remove_flow_rules(svc: Services, actor: Actor, flow_key: str) -> int:
     _require_manager(actor, "change form rights")
     _check_key(flow_key, "flowKey")
     with svc.db.write() as conn:
+        store.lock_all_forms(conn)
         return store.delete_flow(conn, flow_key)
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, Connection, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from lanes.store import tables as t
 
@@ -23,6 +24,7 @@ __all__ = [
     "delete_fields",
     "delete_flow",
     "get_form",
+    "lock_all_forms",
     "put_form",
     "replace_scope",
     "rights_of_form",
@@ -67,8 +69,10 @@ def _where_scope(scope: ScopeKey) -> list[ColumnElement[bool]]:
     ]
 
 
-def get_form(conn: Connection, key: str) -> FormRow | None:
-    row = conn.execute(select(t.form).where(t.form.c.key == key)).first()
+def get_form(conn: Connection, key: str, for_update: bool = False) -> FormRow | None:
+    """The form; `for_update` locks its row, so writers of its rules take turns."""
+    query = select(t.form).where(t.form.c.key == key)
+    row = conn.execute(query.with_for_update() if for_update else query).first()
     if row is None:
         return None
     return FormRow(row.key, row.name, row.definition, row.updated_at, row.updated_by)
@@ -79,11 +83,21 @@ def put_form(
 ) -> bool:
     """Create or replace a form definition; True when it is new."""
     values = {"name": name, "definition": definition, "updated_at": at, "updated_by": by}
-    changed = conn.execute(update(t.form).where(t.form.c.key == key).values(**values)).rowcount
-    if changed:
+    replace = update(t.form).where(t.form.c.key == key).values(**values)
+    if conn.execute(replace).rowcount:
         return False
-    conn.execute(insert(t.form).values(key=key, **values))
+    try:
+        with conn.begin_nested():  # a savepoint: a concurrent creation may win the race
+            conn.execute(insert(t.form).values(key=key, **values))
+    except IntegrityError:
+        conn.execute(replace)
+        return False
     return True
+
+
+def lock_all_forms(conn: Connection) -> None:
+    """Lock every form row: for changes to a flow's rules across all forms."""
+    conn.execute(select(t.form.c.key).with_for_update()).all()
 
 
 def rights_of_form(conn: Connection, form_key: str, flow_key: str | None) -> list[RightsRow]:

@@ -14,7 +14,16 @@ from lanes.services.actor import Actor
 from lanes.services.context import Services
 from lanes.services.errors import Forbidden, Invalid, NotFound
 
-from .helpers import ADMIN, deploy, flows, model_xml, operation_names, start, task_at
+from .helpers import (
+    ADMIN,
+    deploy,
+    flows,
+    model_xml,
+    operation_names,
+    run_together,
+    start,
+    task_at,
+)
 
 TRIP_FORM: dict[str, Any] = {
     "name": "Trip",
@@ -327,3 +336,17 @@ def test_a_tasks_form_is_for_those_who_may_see_the_task(org: Services, trip: int
         forms.task_form(org, BOB, task_at(org, trip, "fill").id)
     with pytest.raises(NotFound):
         forms.task_form(org, ANN, 999_999)
+
+
+def test_concurrent_writers_of_one_scope_and_one_form_take_turns(org: Services) -> None:
+    scope = Scope("trip", "travel")
+    saves = [
+        lambda n=n: forms.save_rules(org, ADMIN, scope, [entry("days", required=ALL)], whole=True)
+        for n in range(4)
+    ]
+    defines = [lambda: forms.define_form(org, ADMIN, "fresh", TRIP_FORM) for _ in range(4)]
+    results, errors = run_together([*saves, *defines])
+    assert errors == []
+    assert len(results) == 8
+    assert sum(1 for r in results if isinstance(r, forms.FormView) and r.created) == 1
+    assert days_right(org, "ann", scope) == "b"
