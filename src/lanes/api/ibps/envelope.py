@@ -44,9 +44,14 @@ def envelope(
     }
 
 
+def _printable(text: str) -> str:
+    """Messages may quote what the client sent: a lone surrogate becomes '?'."""
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
 def _error(status: int, message: str, cause: str = "", state: int | None = None) -> JSONResponse:
     headers = {"WWW-Authenticate": WWW_AUTHENTICATE} if status == 401 else None
-    body = envelope(state=state or status, message=message, cause=cause)
+    body = envelope(state=state or status, message=_printable(message), cause=_printable(cause))
     return JSONResponse(body, status_code=status, headers=headers)
 
 
@@ -86,8 +91,9 @@ class IbpsRoute(APIRoute):
                 return _validation(exc)
             except ApiError as exc:
                 return _error(exc.status, exc.message, _cause(exc.details))
-            except HTTPException as exc:
-                return _error(exc.status_code, str(exc.detail))
+            except HTTPException as exc:  # a credential FastAPI cannot even parse, say
+                state = INVALID_TOKEN if exc.status_code == 401 else exc.status_code
+                return _error(exc.status_code, str(exc.detail), state=state)
             # anything else is a bug: the app-wide handler logs it and answers 500
 
         return handler
