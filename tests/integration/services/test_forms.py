@@ -350,3 +350,30 @@ def test_concurrent_writers_of_one_scope_and_one_form_take_turns(org: Services) 
     assert len(results) == 8
     assert sum(1 for r in results if isinstance(r, forms.FormView) and r.created) == 1
     assert days_right(org, "ann", scope) == "b"
+
+
+# 'outer' calls 'travel': its fill task runs in a called sub-flow whose parent is 'outer'
+OUTER = model_xml(
+    '<startEvent id="start"/><callActivity id="call" calledElement="travel"/>'
+    '<endEvent id="end"/>' + flows("start", "call", "end"),
+    "outer",
+)
+
+
+def test_a_node_of_a_called_sub_flow_takes_the_rules_made_for_its_parent(
+    org: Services,
+) -> None:
+    deploy(org, TRIP)
+    deploy(org, OUTER)
+    called = Scope("trip", "travel", "fill", "outer")
+    forms.save_rules(org, ADMIN, called, [entry("days", required=ALL)], whole=True)
+    outer = start(org, "outer")
+    children = instances.list_instances(org, ADMIN, process_key="travel").items
+    (child,) = [i for i in children if i.parent_id == outer.id]
+    task = task_at(org, child.id, "fill")
+    assert forms.task_form(org, ANN, task.id).rights["days"] == "b"
+    with pytest.raises(Invalid):
+        tasks.complete(org, ANN, task.id, {})
+    # the same node started on its own has no parent flow: those rules do not apply
+    alone = start(org, "travel")
+    tasks.complete(org, ANN, task_at(org, alone.id, "fill").id, {})
