@@ -13,7 +13,7 @@ from typing import Any
 
 from lanes.engine import commands as cmd
 from lanes.engine import events as ev
-from lanes.services import oplog
+from lanes.services import forms, oplog
 from lanes.services.actor import Actor
 from lanes.services.context import Services
 from lanes.services.errors import Conflict, Forbidden, Invalid, NotFound
@@ -178,6 +178,7 @@ def _act(
     description: str | None = None,
     allow_ended: bool = False,
     after: Callable[[Any, Any], None] | None = None,
+    validate: Callable[[Any, Any], None] | None = None,
     target_node: str | None = None,
     answer: list[TaskView] | None = None,
 ) -> Ran | None:
@@ -205,6 +206,8 @@ def _act(
                     f"'{target_node}' is not a node of process '{row.process_key}'",
                     {"field": "target_node"},
                 )
+        if validate is not None:  # input checks come after who-may and in-what-state
+            validate(conn, row)
         engine_command = command(row)
         ran = session.execute(row, engine_command) if engine_command is not None else None
         if isinstance(engine_command, _MOVES_THAT_END_A_TASK):
@@ -298,6 +301,8 @@ def complete(
         details={"variables": sorted(values), "outcome": outcome},
         description=description,
         after=after,
+        # the field rights of the task's form, for the completing user
+        validate=lambda conn, row: forms.check_completion(conn, actor, row, values),
         answer=answer,
     )
     return answer[0]

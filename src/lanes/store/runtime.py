@@ -166,6 +166,7 @@ def _instance_of_task_query(for_update: bool) -> Any:
             t.task.c.owner.label("task_owner"),
             t.task.c.delegation.label("task_delegation"),
             t.task.c.node_id.label("task_node_id"),
+            t.task.c.form_key.label("task_form_key"),
             t.definition.c.suspended.label("definition_suspended"),
         )
         .join(t.task, t.task.c.instance_id == t.instance.c.id)

@@ -328,12 +328,40 @@ operation_log = Table(
     Index("ix_operation_log_task", "task_id"),
 )
 
+# -- forms and field rights ---------------------------------------------------------------
+
+form = Table(
+    "form_definition",
+    metadata,
+    Column("key", String(128), primary_key=True),
+    Column("name", String(255), nullable=False),
+    Column("definition", Text, nullable=False),  # JSON: the tables and their fields
+    Column("updated_at", _Time, nullable=False),
+    Column("updated_by", String(64)),
+)
+
+# one row per field and scope; '' stands for an absent flow key, node id or parent key,
+# so that the primary key covers every scope
+form_rights = Table(
+    "form_rights",
+    metadata,
+    Column("form_key", String(128), primary_key=True),
+    Column("flow_key", String(255), primary_key=True),
+    Column("node_id", String(255), primary_key=True),
+    Column("parent_flow_key", String(255), primary_key=True),
+    Column("field", String(257), primary_key=True),  # name, or table.name in a sub-table
+    Column("rules", Text, nullable=False),  # JSON: {read, edit, required, hide}
+    Index("ix_form_rights_flow", "flow_key"),
+)
+
 __all__ = [
     "activity",
     "comment",
     "definition",
     "deployment",
     "external_task",
+    "form",
+    "form_rights",
     "group",
     "id_block",
     "incident",

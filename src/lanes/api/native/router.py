@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from lanes.api.native import definitions, identity, instances, tasks
+from lanes.api.native import definitions, forms, identity, instances, tasks
 
 router = APIRouter()
 router.include_router(identity.router)
 router.include_router(definitions.router)
 router.include_router(instances.router)
 router.include_router(tasks.router)
+router.include_router(forms.router)

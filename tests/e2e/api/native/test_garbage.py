@@ -82,6 +82,17 @@ VALID: dict[tuple[str, str], Any] = {
     ("POST", "/tasks/{task_id}/cc"): {"users": ["bob"], "message": "m"},
     ("POST", "/tasks/{task_id}/urge"): {"message": "m"},
     ("POST", "/tasks/{task_id}/comments"): {"message": "m"},
+    ("PUT", "/forms/{form_key}"): {
+        "name": "Leave",
+        "tables": [
+            {
+                "name": "leave",
+                "label": "Leave",
+                "isMain": "Y",
+                "fields": [{"name": "days", "code": "leave", "field_type": "number", "label": "D"}],
+            }
+        ],
+    },
 }
 
 
@@ -238,6 +249,7 @@ class Case:
             "instance_id": str(instance["id"]),
             "task_id": str(form["id"]),
             "node_id": "manager_short",
+            "form_key": "leave",
         }
 
 
