@@ -14,7 +14,7 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, FastAPI
 
 from lanes import __version__
-from lanes.api import errors, native
+from lanes.api import activiti, errors, native
 from lanes.api.body_limit import BodySizeLimit
 from lanes.config import Settings
 from lanes.jobs import JobExecutor
@@ -48,6 +48,7 @@ def _dialects() -> list[tuple[str, APIRouter]]:
     """
     return [
         ("/api/v1", native.router),
+        ("", activiti.router),
     ]
 
 
