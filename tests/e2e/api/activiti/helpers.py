@@ -7,7 +7,7 @@ from typing import Any
 
 from tests.e2e.support import Api, Headers, bpmn
 
-__all__ = ["Act", "error", "ok_data", "ok_list"]
+__all__ = ["Act", "error", "ok", "ok_data", "ok_list"]
 
 
 class Act:
@@ -54,6 +54,12 @@ class Act:
         return self.client.post(
             f"/activity-task/{instance_id}/users/{user}/revocation", headers=headers
         )
+
+
+def ok(response: Any) -> None:
+    """A bare JsonResponseBody."""
+    assert response.status_code == 200, response.text
+    assert response.json() == {"success": True, "status": 200}, response.text
 
 
 def ok_data(response: Any) -> Any:

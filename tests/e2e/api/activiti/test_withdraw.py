@@ -70,7 +70,7 @@ def test_withdraw_out_of_a_countersign_reopens_only_the_signers_instance(act: Ac
     case = act.start("cosign", ann, variables={"signers": ["sue", "sid"]})
     instance = case["procInstId"]
     act.complete(case["tasks"][0]["id"], ann)
-    mine = [t for t in act.running(instance) if t["assignee"] == "sue"][0]
+    mine = next(t for t in act.running(instance) if t["assignee"] == "sue")
     act.complete(mine["id"], sue)
     assert [t["assignee"] for t in act.running(instance)] == ["sid"]
     data = ok_data(act.withdraw(instance, "sue", sue))
