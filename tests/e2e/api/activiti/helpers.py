@@ -24,29 +24,29 @@ class Act:
     def request(self, method: str, path: str, headers: Headers | None = None, **kw: Any) -> Any:
         return self.client.request(method, path, headers=headers, **kw)
 
-    def deploy(self, xml: str, name: str = "model.bpmn") -> dict[str, Any]:
+    def deploy(self, xml: str, name: str = "model.bpmn") -> Any:
         response = self.client.post(
             "/models", headers=self.admin, json={"bpmnXml": xml, "resourceName": name}
         )
         data = ok_data(response)
         return data
 
-    def start(self, key: str, headers: Headers, **body: Any) -> dict[str, Any]:
+    def start(self, key: str, headers: Headers, **body: Any) -> Any:
         response = self.client.post(
             "/activity-task", headers=headers, json={"processId": key, **body}
         )
         return ok_data(response)
 
-    def running(self, instance_id: str) -> list[dict[str, Any]]:
+    def running(self, instance_id: str) -> Any:
         response = self.client.get(f"/activity-task/{instance_id}/ru-tasks", headers=self.admin)
         return ok_list(response)["data"]
 
-    def task_at(self, instance_id: str, node: str) -> dict[str, Any]:
+    def task_at(self, instance_id: str, node: str) -> Any:
         found = [t for t in self.running(instance_id) if t["taskDefKey"] == node]
         assert len(found) == 1, self.running(instance_id)
         return found[0]
 
-    def complete(self, task_id: str, headers: Headers, **body: Any) -> dict[str, Any]:
+    def complete(self, task_id: str, headers: Headers, **body: Any) -> Any:
         response = self.client.post(f"/todo-task/{task_id}/complete", headers=headers, json=body)
         return ok_data(response)
 
@@ -69,14 +69,14 @@ def ok_data(response: Any) -> Any:
     return body["data"]
 
 
-def ok_list(response: Any) -> dict[str, Any]:
+def ok_list(response: Any) -> Any:
     assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()
     assert set(body) == {"success", "status", "meta", "links", "data"}, body
     return body
 
 
-def error(response: Any, status: int, code: str | None = None) -> dict[str, Any]:
+def error(response: Any, status: int, code: str | None = None) -> Any:
     """The Activiti error object, after checking the envelope."""
     assert response.status_code == status, response.text
     body = response.json()
