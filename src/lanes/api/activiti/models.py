@@ -75,14 +75,14 @@ async def _deploy_body(request: Request) -> tuple[bytes, str, str | None]:
     content_type = request.headers.get("content-type", "")
     media = content_type.split(";", 1)[0].strip().lower()
     if media == "multipart/form-data":
-        form = await request.form()
-        upload = form.get("file")
-        if upload is None or isinstance(upload, str):
-            raise Invalid("send the model as the multipart field 'file'", {"field": "file"})
-        data = await upload.read()
-        given = form.get("name")
-        resource_name = upload.filename or "process.bpmn"
-        return data, resource_name[:255], given[:255] if isinstance(given, str) else None
+        async with request.form() as form:  # closes the spooled upload files
+            upload = form.get("file")
+            if upload is None or isinstance(upload, str):
+                raise Invalid("send the model as the multipart field 'file'", {"field": "file"})
+            data = await upload.read()
+            given = form.get("name")
+            resource_name = (upload.filename or "process.bpmn")[:255]
+            return data, resource_name, given[:255] if isinstance(given, str) else None
     if not is_json(content_type):
         raise ApiError(
             415,
