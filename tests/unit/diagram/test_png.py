@@ -1,0 +1,30 @@
+"""PNG through cairosvg, and a clear PngUnavailable when cairosvg cannot be imported."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from lanes.diagram import PngUnavailable, render_svg, svg_to_png
+
+from .support import CHAIN, model
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def test_svg_to_png_returns_a_png_image() -> None:
+    pytest.importorskip("cairosvg")
+    png = svg_to_png(render_svg(model(CHAIN)))
+
+    assert png.startswith(PNG_SIGNATURE)
+    assert len(png) > 1000
+
+
+def test_without_cairosvg_png_is_unavailable_with_install_advice(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "cairosvg", None)
+
+    with pytest.raises(PngUnavailable, match=r"pip install 'lanes\[png\]'"):
+        svg_to_png(render_svg(model(CHAIN)))
