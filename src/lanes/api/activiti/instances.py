@@ -9,19 +9,35 @@ from fastapi import APIRouter, Query, Request
 
 from lanes.api.activiti import render
 from lanes.api.activiti.errors import ActivitiRoute
-from lanes.api.activiti.params import IdPath, NodePath, PageNo, PageSize, UserPath
+from lanes.api.activiti.params import (
+    IdPath,
+    ImageFormat,
+    NodePath,
+    PageNo,
+    PageSize,
+    UserPath,
+)
 from lanes.api.activiti.schemas import (
     ActHiTaskNodeDTO,
     ActTaskCreateDTO,
     ActTaskCreateResponseDTO,
     BpmActRuTask,
+    DiagramResourceDTO,
     JsonListResponseBody,
     JsonObjectResponseBody,
     JsonResponseBody,
     RevocationDTO,
 )
 from lanes.api.deps import ActorDep, JsonBody, ServicesDep
-from lanes.services import assignments, history, instances, starts, tasks, withdrawals
+from lanes.services import (
+    assignments,
+    diagrams,
+    history,
+    instances,
+    starts,
+    tasks,
+    withdrawals,
+)
 
 router = APIRouter(
     prefix="/activity-task",
@@ -73,6 +89,19 @@ def activate(procInstId: IdPath, svc: ServicesDep, actor: ActorDep) -> Any:
 def suspend(procInstId: IdPath, svc: ServicesDep, actor: ActorDep) -> Any:
     instances.set_suspended(svc, actor, int(procInstId), True)
     return render.ok()
+
+
+@router.get(
+    "/{procInstId}/diagram",
+    response_model=JsonObjectResponseBody[DiagramResourceDTO],
+    summary="获取流程图 (the case's diagram: active, completed, flows taken)",
+    **_NO_NULLS,
+)
+def diagram(
+    procInstId: IdPath, svc: ServicesDep, actor: ActorDep, image_format: ImageFormat = "svg"
+) -> Any:
+    drawn = diagrams.instance_diagram(svc, actor, int(procInstId), image_format)
+    return render.one(render.diagram(drawn, highlights=True))
 
 
 @router.get(

@@ -14,9 +14,10 @@ from starlette.concurrency import run_in_threadpool
 
 from lanes.api.activiti import render
 from lanes.api.activiti.errors import ActivitiRoute
-from lanes.api.activiti.params import IdPath, PageNo, PageSize
+from lanes.api.activiti.params import IdPath, ImageFormat, PageNo, PageSize
 from lanes.api.activiti.schemas import (
     ActTaskNodeDTO,
+    DiagramResourceDTO,
     JsonListResponseBody,
     JsonObjectResponseBody,
     JsonResponseBody,
@@ -25,7 +26,7 @@ from lanes.api.activiti.schemas import (
 )
 from lanes.api.deps import ActorDep, ServicesDep, is_json
 from lanes.api.errors import ApiError
-from lanes.services import deployments, navigation
+from lanes.services import deployments, diagrams, navigation
 from lanes.services.errors import Invalid
 
 router = APIRouter(prefix="/models", tags=["model-controller"], route_class=ActivitiRoute)
@@ -166,3 +167,16 @@ def nodes(
 ) -> Any:
     found = navigation.definition_nodes(svc, actor, int(procDefId))
     return render.listed([render.node(n) for n in found], page_no, page_size, request.url)
+
+
+@router.get(
+    "/{procDefId}/diagram",
+    response_model=JsonObjectResponseBody[DiagramResourceDTO],
+    summary="获取流程图 (the definition's diagram)",
+    **_NO_NULLS,
+)
+def diagram(
+    procDefId: IdPath, svc: ServicesDep, actor: ActorDep, image_format: ImageFormat = "svg"
+) -> Any:
+    drawn = diagrams.definition_diagram(svc, actor, int(procDefId), image_format)
+    return render.one(render.diagram(drawn, highlights=False))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import Path, Query
 from pydantic import AfterValidator
@@ -32,4 +32,8 @@ NodePath = Annotated[
 PageNo = Annotated[int, Query(alias="page.no", ge=1, le=2**31 - 1, description="1-based page.")]
 PageSize = Annotated[
     int, Query(alias="page.size", ge=1, le=MAX_PAGE_SIZE, description="Rows per page (1-1000).")
+]
+ImageFormat = Annotated[
+    Literal["svg", "png"],
+    Query(alias="format", description="`png` needs cairosvg on the server (else 415)."),
 ]

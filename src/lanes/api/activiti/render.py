@@ -6,6 +6,7 @@ the envelope.
 
 from __future__ import annotations
 
+import base64
 import math
 from collections.abc import Sequence
 from datetime import datetime
@@ -15,6 +16,7 @@ from starlette.datastructures import URL
 
 from lanes.api.activiti import schemas as s
 from lanes.services.batches import BatchResult
+from lanes.services.diagrams import Diagram
 from lanes.services.history import Completion, DefinitionDetails, TaskRecord
 from lanes.services.navigation import GatewayBranch, NextStep, NodeInfo
 from lanes.services.starts import StartedCase
@@ -274,6 +276,18 @@ def next_node(step: NextStep) -> s.NextNodeDTO:
             for f in step.flows
         ],
         predicted=[node(n) for n in step.predicted],
+    )
+
+
+def diagram(d: Diagram, highlights: bool) -> s.DiagramResourceDTO:
+    encoded = base64.b64encode(d.image).decode()
+    return s.DiagramResourceDTO(
+        diagramResourceName=d.name,
+        diagramResource=f"data:{d.media_type};base64,{encoded}",
+        bpmnXml=d.bpmn_xml,
+        activeNodeIds=d.active if highlights else None,
+        completedNodeIds=d.completed if highlights else None,
+        takenFlowIds=d.taken if highlights else None,
     )
 
 
