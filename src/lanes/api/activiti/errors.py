@@ -18,10 +18,11 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException
 
+from lanes.api.activiti.schemas import ErrorResponseBody
 from lanes.api.errors import WWW_AUTHENTICATE, ApiError
 from lanes.services.errors import ServiceError
 
-__all__ = ["ActivitiRoute", "activiti_error"]
+__all__ = ["ERROR_RESPONSES", "ActivitiRoute", "activiti_error"]
 
 _CODES = {
     400: "error.bad-request",
@@ -31,6 +32,16 @@ _CODES = {
     409: "error.conflict",
     413: "error.payload-too-large",
     415: "error.unsupported-mime-type",
+}
+# documented on every route of the dialect; "4XX" also keeps FastAPI from listing a 422
+# that this dialect never answers (validation errors are 400 here)
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **{
+        status: {"model": ErrorResponseBody, "description": code}
+        for status, code in _CODES.items()
+        if status != 413
+    },
+    "4XX": {"model": ErrorResponseBody, "description": "any other refusal"},
 }
 _CREDENTIAL_HEADERS = ("authorization", "x-authorization-access_token")
 

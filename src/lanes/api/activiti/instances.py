@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 
 from lanes.api.activiti import render
-from lanes.api.activiti.errors import ActivitiRoute
+from lanes.api.activiti.errors import ERROR_RESPONSES, ActivitiRoute
 from lanes.api.activiti.params import (
     IdPath,
     ImageFormat,
@@ -43,6 +43,7 @@ router = APIRouter(
     prefix="/activity-task",
     tags=["activity-controller"],
     route_class=ActivitiRoute,
+    responses=ERROR_RESPONSES,
     dependencies=[JsonBody],
 )
 _NO_NULLS: dict[str, Any] = {"response_model_exclude_none": True}

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from lanes.api.activiti import render
-from lanes.api.activiti.errors import ActivitiRoute
+from lanes.api.activiti.errors import ERROR_RESPONSES, ActivitiRoute
 from lanes.api.activiti.params import IdPath, ImageFormat, PageNo, PageSize
 from lanes.api.activiti.schemas import (
     ActTaskNodeDTO,
@@ -29,7 +29,12 @@ from lanes.api.errors import ApiError
 from lanes.services import deployments, diagrams, navigation
 from lanes.services.errors import Invalid
 
-router = APIRouter(prefix="/models", tags=["model-controller"], route_class=ActivitiRoute)
+router = APIRouter(
+    prefix="/models",
+    tags=["model-controller"],
+    route_class=ActivitiRoute,
+    responses=ERROR_RESPONSES,
+)
 _NO_NULLS: dict[str, Any] = {"response_model_exclude_none": True}
 
 _DEPLOY_BODY = {

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 
 from lanes.api.activiti import render
-from lanes.api.activiti.errors import ActivitiRoute
+from lanes.api.activiti.errors import ERROR_RESPONSES, ActivitiRoute
 from lanes.api.activiti.params import IdPath, NodePath, PageNo, PageSize, UserPath
 from lanes.api.activiti.schemas import (
     BpmActHiTaskinst,
@@ -33,6 +33,7 @@ router = APIRouter(
     prefix="/todo-task",
     tags=["task-controller"],
     route_class=ActivitiRoute,
+    responses=ERROR_RESPONSES,
     dependencies=[JsonBody],
 )
 _NO_NULLS: dict[str, Any] = {"response_model_exclude_none": True}

@@ -182,6 +182,14 @@ def test_openapi_names_the_controllers_and_the_seeds_dtos(act: Act) -> None:
         for tag in operation["tags"]
     }
     assert tags == {"activity-controller", "model-controller", "task-controller"}
+    codes = {
+        code
+        for path, operations in spec["paths"].items()
+        if not path.startswith("/api/")
+        for operation in operations.values()
+        for code in operation["responses"]
+    }
+    assert "422" not in codes and {"200", "400", "401", "403", "404", "409"} <= codes
     schemas = set(spec["components"]["schemas"])
     for name in (
         "ActTaskCreateDTO",
@@ -195,5 +203,6 @@ def test_openapi_names_the_controllers_and_the_seeds_dtos(act: Act) -> None:
         "BpmActReProcdef",
         "TaskGatewayDTO",
         "NextNodeDTO",
+        "ErrorResponseBody",
     ):
         assert name in schemas, name
