@@ -249,6 +249,12 @@ def _assignee_or_owner(conn: Any, actor: Actor, row: Any) -> None:
     raise Forbidden(f"only the assignee or owner of task {row.task_id} may do this")
 
 
+def _worker_or_owner(conn: Any, actor: Actor, row: Any) -> None:
+    if row.task_owner is not None and actor.user_id == row.task_owner:
+        return
+    _worker(conn, actor, row)
+
+
 def _viewer(conn: Any, actor: Actor, row: Any) -> None:
     if actor.admin or actor.user_id in (row.task_assignee, row.task_owner, row.task_ended_by):
         return
@@ -336,7 +342,11 @@ def unclaim(svc: Services, actor: Actor, task_id: int) -> TaskView:
     return answer[0]
 
 
-def delegate(svc: Services, actor: Actor, task_id: int, to_user: str) -> TaskView:
+def delegate(
+    svc: Services, actor: Actor, task_id: int, to_user: str, *, candidates_may: bool = False
+) -> TaskView:
+    """Delegate (委派) to `to_user`, who resolves it back to the owner. `candidates_may`:
+    a candidate of an unassigned task may delegate it too, and becomes its owner."""
     _check_user_id(to_user, "to_user")
     answer: list[TaskView] = []
     _act(
@@ -344,7 +354,7 @@ def delegate(svc: Services, actor: Actor, task_id: int, to_user: str) -> TaskVie
         actor,
         task_id,
         "delegate",
-        _assignee_or_owner,
+        _worker_or_owner if candidates_may else _assignee_or_owner,
         lambda row: cmd.DelegateTask(str(task_id), to_user, actor.user_id),
         details={"to": to_user},
         answer=answer,

@@ -187,7 +187,8 @@ def complete(
 
 
 def _delegate(actTaskId: IdPath, userid: UserPath, svc: ServicesDep, actor: ActorDep) -> Any:
-    return render.one(render.delegated(tasks.delegate(svc, actor, int(actTaskId), userid)))
+    delegated = tasks.delegate(svc, actor, int(actTaskId), userid, candidates_may=True)
+    return render.one(render.delegated(delegated))
 
 
 for _method in ("GET", "POST"):

@@ -183,3 +183,20 @@ def test_a_task_and_its_definition_are_for_those_who_may_see_it(act: Act) -> Non
     for path in ("", "/process-definition", "/gateway", "/next-node"):
         error(act.client.get(f"/todo-task/{task}{path}", headers=bob), 403, "error.no-privilege")
         error(act.client.get(f"/todo-task/424242{path}", headers=ann), 404, "error.not-found")
+
+
+def test_a_candidate_of_an_unassigned_task_may_delegate_it_and_becomes_its_owner(
+    act: Act,
+) -> None:
+    ann = act.user("ann")
+    cora, olga = act.user("cora", ("checkers",)), act.user("olga")
+    act.deploy(two_tasks())
+    case = act.start("chain", ann)
+    act.complete(case["tasks"][0]["id"], ann)
+    second = act.task_at(case["procInstId"], "second")["id"]
+    error(act.client.get(f"/todo-task/{second}/delegate/dan", headers=olga), 403)
+    delegated = ok_data(act.client.get(f"/todo-task/{second}/delegate/dan", headers=cora))
+    assert delegated["owner"] == "cora" and delegated["assignee"] == "dan"
+    dan = act.user("dan")
+    (back,) = act.complete(second, dan)["nextTasks"]
+    assert back["assignee"] == "cora"
