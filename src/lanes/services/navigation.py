@@ -4,7 +4,8 @@ would go next with its variables (plus what-if overrides).
 Prediction walks the model without running it: conditions are evaluated against the
 variables visible at the task, a condition that cannot be evaluated counts as false.
 It stops at user tasks (the prediction), at anything else that waits, and at a join
-that other tokens of the case have still to reach. Reads only.
+that other tokens of the case have still to reach. A multi-instance activity with
+instances to go predicts itself (sequential) or nothing (parallel). Reads only.
 """
 
 from __future__ import annotations
@@ -284,8 +285,10 @@ def next_step(
         )
     waiting_elsewhere = at.others_open
     found: dict[str, None] = {}
-    if node.loop is not None and at.siblings_open:
-        return NextStep(flows, [])  # the activity goes on with its other instances
+    if at.loop_goes_on:  # the same activity again: its next instance, or the others
+        again = [node.id] if node.loop is not None and node.loop.sequential else []
+        order = _walk_order(model)
+        return NextStep(flows, [_node_info(model.nodes[n], order[n]) for n in again])
     for flow_id in _leaving(model, node, variables):
         _reach(model, model.flows[flow_id].target, variables, waiting_elsewhere, found, set())
     order = _walk_order(model)
@@ -361,7 +364,7 @@ class _AtTask:
     node: FlowNode
     variables: Mapping[str, Any]
     others_open: bool  # tokens rest elsewhere in the case: a join ahead would wait
-    siblings_open: bool  # other instances of the task's multi-instance activity are open
+    loop_goes_on: bool  # the task's multi-instance activity has instances still to do
 
 
 def _task_context(svc: Services, actor: Actor, task_id: int, overrides: dict[str, Any]) -> _AtTask:
@@ -386,8 +389,38 @@ def _task_context(svc: Services, actor: Actor, task_id: int, overrides: dict[str
         model.nodes[task.node_id],
         _visible_variables(state, execution, str(row.id), overrides),
         bool(resting),
-        any(e.get("node") == task.node_id and e.get("inst") for e in resting),
+        _loop_goes_on(model.nodes[task.node_id], state, execution, overrides),
     )
+
+
+def _loop_goes_on(
+    node: FlowNode, state: dict[str, Any], execution_id: str, overrides: dict[str, Any]
+) -> bool:
+    """Whether completing this instance leaves its multi-instance activity running: other
+    instances remain and the completion condition (if any) does not hold yet."""
+    executions = state.get("ex", {})
+    current = executions.get(execution_id) or {}
+    body = executions.get(current.get("parent") or "") or {}
+    if node.loop is None or body.get("status") != "mi":
+        return False
+    counters = dict(body.get("vars") or {})
+    total = counters.get("nrOfInstances", 0)
+    done = counters.get("nrOfCompletedInstances", 0) + 1
+    if done >= total:
+        return False
+    condition = node.loop.completion_condition
+    if condition is None:
+        return True
+    counters.update(
+        nrOfCompletedInstances=done,
+        nrOfActiveInstances=max(counters.get("nrOfActiveInstances", 1) - 1, 0),
+    )
+    variables = _visible_variables(state, execution_id, str(state.get("id")), overrides)
+    try:
+        finished = condition.evaluate(ChainMap(counters, dict(variables)))
+    except ExpressionError:
+        return True
+    return finished is not True and str(finished).lower() != "true"
 
 
 def _visible_variables(

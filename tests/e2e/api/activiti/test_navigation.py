@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.api.activiti.helpers import ROUTES, Act, ok_data, ok_list
+from tests.e2e.api.activiti.helpers import COUNTERSIGN, ROUTES, Act, ok_data, ok_list
 
 
 @pytest.fixture
@@ -103,3 +103,44 @@ def test_next_node_without_a_variable_the_condition_needs_predicts_the_default(
     assert _predicted(act, task, ann) == ["legal"]
     assert _predicted(act, task, ann, "?var.kind=money") == ["cashier"]
     assert _predicted(act, task, ann, "?var.kind=money&var.amount=2000") == ["audit", "tax"]
+
+
+def _signing(act: Act, model: str) -> tuple[str, dict[str, str]]:
+    """A countersign case by ann for sue and sid, past its draft."""
+    ann = act.user("ann")
+    act.deploy(model)
+    case = act.start("cosign", ann, variables={"signers": ["sue", "sid"]})
+    act.complete(case["tasks"][0]["id"], ann)
+    return case["procInstId"], ann
+
+
+def test_next_node_of_a_parallel_countersign_waits_for_the_last_signer(act: Act) -> None:
+    instance, _ = _signing(act, COUNTERSIGN)
+    sue, sid = act.user("sue"), act.user("sid")
+    tasks = {t["assignee"]: t["id"] for t in act.running(instance)}
+    assert _predicted(act, tasks["sue"], sue) == []
+    act.complete(tasks["sid"], sid)
+    assert _predicted(act, tasks["sue"], sue) == ["archive"]
+
+
+def test_next_node_of_a_sequential_countersign_is_itself_until_the_last(act: Act) -> None:
+    instance, _ = _signing(act, COUNTERSIGN.replace('isSequential="false"', 'isSequential="true"'))
+    sue, sid = act.user("sue"), act.user("sid")
+    (first,) = act.running(instance)
+    assert first["assignee"] == "sue" and _predicted(act, first["id"], sue) == ["sign"]
+    act.complete(first["id"], sue)
+    (second,) = act.running(instance)
+    assert _predicted(act, second["id"], sid) == ["archive"]
+
+
+def test_next_node_honours_a_completion_condition(act: Act) -> None:
+    one_is_enough = COUNTERSIGN.replace(
+        'flowable:elementVariable="signer"/>',
+        'flowable:elementVariable="signer">'
+        "<completionCondition>${nrOfCompletedInstances &gt;= 1}</completionCondition>"
+        "</multiInstanceLoopCharacteristics>",
+    )
+    instance, _ = _signing(act, one_is_enough)
+    sue = act.user("sue")
+    mine = next(t for t in act.running(instance) if t["assignee"] == "sue")
+    assert _predicted(act, mine["id"], sue) == ["archive"]
