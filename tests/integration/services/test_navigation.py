@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from lanes.expr import compile_expression
 from lanes.services import (
     navigation,
     tasks,
@@ -45,3 +48,21 @@ def test_next_step_stops_at_a_join_other_branches_still_have_to_reach(
     tasks.complete(services, ANN, task_at(services, case.id, "fill_form").id)
     hr = task_at(services, case.id, "hr")
     assert navigation.next_step(services, ADMIN, hr.id).predicted == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("${kind == 'money'}", "money"),
+        ('${kind eq "money"}', "money"),
+        ("${'x' == kind}", "x"),
+        ("${n == 3}", 3),
+        ("${ratio == 1.5}", 1.5),
+        ("${flag == true}", True),
+        ("${days > 3}", None),
+        ("${a == 'x' && b == 'y'}", None),
+        ("${kind != 'money'}", None),
+    ],
+)
+def test_compared_value_is_the_literal_of_a_simple_equality(text: str, value: object) -> None:
+    assert navigation.compared_value(compile_expression(text)) == value
