@@ -13,7 +13,7 @@ from typing import Literal
 import orjson
 
 from lanes.diagram import PngUnavailable, render_svg, svg_to_png
-from lanes.services import instances
+from lanes.services import history
 from lanes.services.actor import Actor
 from lanes.services.context import Services
 from lanes.services.errors import NotFound, ServiceError
@@ -60,10 +60,8 @@ def instance_diagram(
     svc: Services, actor: Actor, instance_id: int, image_format: DiagramFormat = "svg"
 ) -> Diagram:
     """The case's diagram: where it rests, where it has been, the flows it took."""
-    instances.get_instance(svc, actor, instance_id)  # 404 / 403
     with svc.db.read() as conn:
-        row = repo.get_instance(conn, instance_id)
-        assert row is not None
+        row = history.readable_case(conn, actor, instance_id)
         definition = repo.get_definition(conn, row.definition_id)
         if definition is None:
             raise NotFound(f"the definition of process instance {instance_id} has been removed")

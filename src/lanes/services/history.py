@@ -1,7 +1,9 @@
 """What happened to the tasks of a case: their history, what a completion set off, and
 the definition behind a task.
 
-Reads only; authorization is the instance's or the task's own visibility rule.
+Reads only. A case is readable by administrators, its starter, and whoever has or had a
+task in it: assignee, owner, finisher, CC'd user, or candidate of an open unassigned
+task (who may want to see the case before claiming). A task follows its own rule.
 """
 
 from __future__ import annotations
@@ -15,18 +17,21 @@ from lanes.services import instances, tasks
 from lanes.services.actor import Actor
 from lanes.services.context import Services
 from lanes.services.deployments import definition_view
-from lanes.services.errors import NotFound
+from lanes.services.errors import Forbidden, NotFound
 from lanes.services.views import DefinitionView, TaskView
 from lanes.store import runtime as repo
 
 __all__ = [
     "Completion",
     "DefinitionDetails",
+    "RunningTasks",
     "TaskRecord",
     "completion_of",
     "definition_of_task",
     "latest_completion",
+    "readable_case",
     "running_task",
+    "running_tasks",
     "task_history",
 ]
 
@@ -55,10 +60,38 @@ class DefinitionDetails:
     has_diagram: bool
 
 
+@dataclass(frozen=True, slots=True)
+class RunningTasks:
+    tasks: list[TaskView]
+    suspended: bool  # the case is suspended
+
+
+def readable_case(conn: Any, actor: Actor, instance_id: int) -> Any:
+    """The instance row, when `actor` may read the case (see the module docstring)."""
+    row = repo.get_instance(conn, instance_id)
+    if row is None:
+        raise NotFound(f"process instance {instance_id} does not exist")
+    if instances.may_see(conn, actor, row):
+        return row
+    groups = sorted(actor.groups)
+    for task in repo.instance_tasks(conn, instance_id, True):
+        if task.assignee is None and repo.is_candidate(conn, task.id, actor.user_id, groups):
+            return row
+    raise Forbidden(f"you did not start process instance {instance_id} and have no task in it")
+
+
+def running_tasks(svc: Services, actor: Actor, instance_id: int) -> RunningTasks:
+    """The open tasks of the case, oldest first."""
+    with svc.db.read() as conn:
+        row = readable_case(conn, actor, instance_id)
+        views = _views(conn, repo.instance_tasks(conn, instance_id, True))
+    return RunningTasks(views, bool(row.suspended))
+
+
 def task_history(svc: Services, actor: Actor, instance_id: int) -> list[TaskRecord]:
     """Every task of the case, open and ended, oldest first."""
-    instances.get_instance(svc, actor, instance_id)  # 404 / 403
     with svc.db.read() as conn:
+        readable_case(conn, actor, instance_id)
         rows = repo.instance_tasks(conn, instance_id, False)
         views = _views(conn, rows)
         notes = _latest_comments(conn, instance_id)
@@ -128,8 +161,8 @@ def _submitted(conn: Any, row: Any, task_id: int) -> dict[str, Any]:
 
 def latest_completion(svc: Services, actor: Actor, instance_id: int, node_id: str) -> Completion:
     """The newest completion of a task at `node_id` in the case."""
-    instances.get_instance(svc, actor, instance_id)  # 404 / 403
     with svc.db.read() as conn:
+        readable_case(conn, actor, instance_id)
         done = [
             r
             for r in repo.instance_tasks(conn, instance_id, False)

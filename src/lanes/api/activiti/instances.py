@@ -35,7 +35,6 @@ from lanes.services import (
     history,
     instances,
     starts,
-    tasks,
     withdrawals,
 )
 
@@ -138,10 +137,8 @@ def running_tasks(
     page_no: PageNo = 1,
     page_size: PageSize = 20,
 ) -> Any:
-    instance_id = int(procInstId)
-    open_tasks = tasks.instance_tasks(svc, actor, instance_id, open_only=True)
-    suspended = instances.get_instance(svc, actor, instance_id).suspended
-    items = [render.ru_task(t, suspended=suspended) for t in open_tasks]
+    running = history.running_tasks(svc, actor, int(procInstId))
+    items = [render.ru_task(t, suspended=running.suspended) for t in running.tasks]
     return render.listed(items, page_no, page_size, request.url)
 
 

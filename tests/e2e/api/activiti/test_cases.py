@@ -115,8 +115,11 @@ def test_history_lists_tasks_oldest_first_with_comment_and_duration(act: Act) ->
     assert first["comment"] == "done it" and first["outcome"] == "ok"
     assert first["duration"] >= 0 and "endTime" in first and first["revocation"] is False
     assert "endTime" not in second
-    # cora is only a candidate of the open task: she has not taken part yet
-    denied = act.client.get(f"/activity-task/{case['procInstId']}/history-tasks", headers=cora)
+    # cora is a candidate of the open task: she may read the case before claiming it
+    offered = act.client.get(f"/activity-task/{case['procInstId']}/history-tasks", headers=cora)
+    assert len(ok_list(offered)["data"]) == 2
+    olga = act.user("olga", ("checkers-not",))
+    denied = act.client.get(f"/activity-task/{case['procInstId']}/history-tasks", headers=olga)
     error(denied, 403, "error.no-privilege")
 
 
