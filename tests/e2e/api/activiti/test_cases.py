@@ -133,10 +133,16 @@ def test_delete_ends_the_case_and_history_keeps_the_reason(act: Act) -> None:
     (task,) = ok_list(
         act.client.get(f"/activity-task/{instance}/history-tasks", headers=act.admin)
     )["data"]
-    assert task["deleteReason"] not in (None, "completed")
+    assert task["deleteReason"] == "wrong form"
     assert act.running(instance) == []
     again = act.client.delete(f"/activity-task/{instance}", headers=ann)
     error(again, 409, "error.conflict")
+    other = act.start("review", ann)["procInstId"]
+    ok(act.client.delete(f"/activity-task/{other}", headers=act.admin))
+    (cancelled,) = ok_list(
+        act.client.get(f"/activity-task/{other}/history-tasks", headers=act.admin)
+    )["data"]
+    assert cancelled["deleteReason"] == "deleted"
 
 
 def test_suspending_a_case_makes_every_task_action_a_conflict(act: Act) -> None:
