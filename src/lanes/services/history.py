@@ -130,15 +130,15 @@ def completion_of(
     with svc.db.read() as conn:
         row = repo.get_instance(conn, task.instance_id)
         assert row is not None
-        moment = task.ended_at if task.ended_at is not None else None
-        opened = [
-            r
-            for r in repo.instance_tasks(conn, task.instance_id, False)
-            if moment is not None and r.created_at == moment and r.id != task.id
-        ]
         if task.ended_at is None:  # resolved back to its owner: the same task again
             opened = [
                 r for r in repo.instance_tasks(conn, task.instance_id, True) if r.id == task.id
+            ]
+        else:  # created in the completion's transaction, at the very moment it ended
+            opened = [
+                r
+                for r in repo.instance_tasks(conn, task.instance_id, False)
+                if r.created_at == task.ended_at and r.id != task.id
             ]
         next_tasks = _views(conn, opened)
         notes = [c.message for c in repo.comments(conn, task_id=task.id) if c.kind == "comment"]
