@@ -247,6 +247,16 @@ class Association:
     target: str
 
 
+@dataclass(frozen=True, slots=True)
+class MessageFlow:
+    """A message flow between two pools (or elements in them): drawn, never run."""
+
+    id: str
+    source: str
+    target: str
+    name: str | None = None
+
+
 @dataclass(frozen=True, eq=False)
 class Definitions:
     """Everything one BPMN file holds."""
@@ -258,4 +268,5 @@ class Definitions:
     participants: tuple[Participant, ...] = ()
     annotations: tuple[Annotation, ...] = ()
     associations: tuple[Association, ...] = ()
+    message_flows: tuple[MessageFlow, ...] = ()
     warnings: tuple[Problem, ...] = ()

@@ -25,6 +25,7 @@ from lanes.bpmn.model import (
     FlowNode,
     HumanTask,
     Lane,
+    MessageFlow,
     MultiInstance,
     Participant,
     ProcessModel,
@@ -115,6 +116,15 @@ class _Reader:
             participants=participants,
             annotations=annotations,
             associations=associations,
+            message_flows=tuple(
+                MessageFlow(
+                    el.get("id", ""),
+                    el.get("sourceRef", ""),
+                    el.get("targetRef", ""),
+                    el.get("name"),
+                )
+                for el in self.root.iter(f"{_B}messageFlow")
+            ),
             warnings=tuple(self.warnings),
         )
 

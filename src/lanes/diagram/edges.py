@@ -16,6 +16,8 @@ from lanes.diagram.geometry import (
     center,
     direction,
     distance_to_polyline,
+    first_segment,
+    last_segment,
     midpoint,
 )
 from lanes.diagram.svg import points, sub
@@ -54,16 +56,17 @@ def draw_flow(
         "polygon",
         {
             "class": "head",
-            "points": points(arrowhead(pts[-2], pts[-1])),
+            "points": points(arrowhead(*last_segment(pts))),
             "fill": stroke,
             "stroke": stroke,
             "stroke-linejoin": "round",
         },
     )
-    ux, uy = direction(pts[0], pts[1])
+    start, towards = first_segment(pts)
+    ux, uy = direction(start, towards)
     nx, ny = -uy, ux
     if is_default:
-        px, py = along(pts[0], pts[1], 12)
+        px, py = along(start, towards, 12)
         sub(
             g,
             "line",
@@ -118,3 +121,37 @@ def draw_association(g: etree._Element, edge: Edge) -> None:
             "stroke-dasharray": "2 3",
         },
     )
+
+
+def draw_message_flow(g: etree._Element, name: str | None, edge: Edge) -> Bounds | None:
+    """A message flow: dashed, from a small circle to an open arrowhead."""
+    pts = edge.waypoints
+    sub(
+        g,
+        "polyline",
+        {
+            "class": "line",
+            "points": points(pts),
+            "fill": "none",
+            "stroke": "#222222",
+            "stroke-width": 1.5,
+            "stroke-dasharray": "6 4",
+        },
+    )
+    x0, y0 = pts[0]
+    sub(g, "circle", {"cx": x0, "cy": y0, "r": 4, "fill": "#ffffff", "stroke": "#222222"})
+    sub(
+        g,
+        "polygon",
+        {
+            "class": "head",
+            "points": points(arrowhead(*last_segment(pts))),
+            "fill": "#ffffff",
+            "stroke": "#222222",
+            "stroke-linejoin": "round",
+        },
+    )
+    if not name:
+        return None
+    mx, my = midpoint(pts)
+    return labels.at(g, name, mx, my - 16, 100.0)

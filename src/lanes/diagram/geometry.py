@@ -133,3 +133,19 @@ def gap_between(a: Bounds, b: Bounds) -> float:
     dx = max(a.x - (b.x + b.width), b.x - (a.x + a.width), 0.0)
     dy = max(a.y - (b.y + b.height), b.y - (a.y + a.height), 0.0)
     return math.hypot(dx, dy)
+
+
+def first_segment(pts: Sequence[Point]) -> tuple[Point, Point]:
+    """The first point and the next one apart from it (waypoints may repeat)."""
+    for point in pts[1:]:
+        if point != pts[0]:
+            return pts[0], point
+    return pts[0], (pts[0][0] + 1, pts[0][1])
+
+
+def last_segment(pts: Sequence[Point]) -> tuple[Point, Point]:
+    """The last point apart from the end, and the end: where an arrowhead points."""
+    for point in reversed(pts[:-1]):
+        if point != pts[-1]:
+            return point, pts[-1]
+    return (pts[-1][0] - 1, pts[-1][1]), pts[-1]

@@ -52,22 +52,39 @@ def _extent(lines: list[str], cx: float, top: float, font_size: float, anchor: s
 
 
 def inside(
-    parent: etree._Element, name: str, box: Bounds, *, font_size: float = FONT_SIZE
+    parent: etree._Element,
+    name: str,
+    box: Bounds,
+    *,
+    clear_top: float = 0.0,
+    clear_bottom: float = 0.0,
 ) -> Bounds | None:
-    """A name centred in `box` (a task), wrapped to its width; lines that do not fit the
-    height are cut, the last one ending in an ellipsis."""
-    lines = wrap(clean(name), box.width - 10, font_size)
+    """A name centred in `box` (a task), wrapped to its width.
+
+    The text keeps `clear_top` and `clear_bottom` free (the type icon, loop markers) if it
+    fits there, in a smaller font if need be; otherwise it takes the whole box. Lines that
+    still do not fit are cut, the last one ending in an ellipsis.
+    """
+    text = clean(name)
+    clear = Bounds(box.x, box.y + clear_top, box.width, box.height - clear_top - clear_bottom)
+    attempts = [(clear, size) for size in (FONT_SIZE, FONT_SIZE - 1, FONT_SIZE - 2)]
+    attempts += [(box, FONT_SIZE), (box, FONT_SIZE - 2)]
+    for inner, font_size in attempts:  # the last attempt stands if none fits
+        lines = wrap(text, box.width - 10, font_size)
+        if len(lines) * font_size * LINE_HEIGHT <= inner.height - 4:
+            break
     if not lines:
         return None
-    room = max(int((box.height - 8) // (font_size * LINE_HEIGHT)), 1)
+    line_height = font_size * LINE_HEIGHT
+    room = max(int((inner.height - 4) // line_height), 1)
     if len(lines) > room:
         lines = lines[:room]
         last = lines[-1]
         while last and text_width(last + ELLIPSIS, font_size) > box.width - 10:
             last = last[:-1]
         lines[-1] = last + ELLIPSIS
-    height = len(lines) * font_size * LINE_HEIGHT
-    cx, top = box.x + box.width / 2, box.y + (box.height - height) / 2
+    height = len(lines) * line_height
+    cx, top = inner.x + inner.width / 2, inner.y + (inner.height - height) / 2
     _text(parent, lines, cx, top, font_size=font_size)
     return _extent(lines, cx, top, font_size, "middle")
 
@@ -94,6 +111,15 @@ def at(parent: etree._Element, name: str, cx: float, top: float, width: float) -
         return None
     _text(parent, lines, cx, top, font_size=FONT_SIZE - 1)
     return _extent(lines, cx, top, FONT_SIZE - 1, "middle")
+
+
+def at_left(parent: etree._Element, name: str, x: float, top: float, width: float) -> Bounds | None:
+    """A heading: one line, left-aligned at `x` from `top` down."""
+    lines = wrap(clean(name), max(width, 200.0), FONT_SIZE + 1)[:1]
+    if not lines:
+        return None
+    _text(parent, lines, x, top, font_size=FONT_SIZE + 1, anchor="start")
+    return _extent(lines, x, top, FONT_SIZE + 1, "start")
 
 
 def top_left(parent: etree._Element, name: str, box: Bounds) -> Bounds | None:

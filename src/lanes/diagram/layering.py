@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 DUMMY_PREFIX = "\x00"  # no XML id can hold NUL, so no dummy id clashes with a node's
+DUMMY_BUDGET = 5000
 
 
 @dataclass(frozen=True)
@@ -29,15 +30,39 @@ def is_dummy(node_id: str) -> bool:
     return node_id.startswith(DUMMY_PREFIX)
 
 
-def layer(members: Sequence[str], edges: Sequence[tuple[str, str]]) -> Layering:
-    """Columns for `members` given the directed `edges` between them (in document order)."""
+def layer(
+    members: Sequence[str], edges: Sequence[tuple[str, str]], *, dummy_budget: int = DUMMY_BUDGET
+) -> Layering:
+    """Columns for `members` given the directed `edges` between them (in document order).
+
+    At most `dummy_budget` dummies are made, shortest edges first: a pathological model
+    (every node linked to the end) would otherwise need a number that grows with the
+    square of its size; the edges left without dummies are drawn straight across.
+    """
     successors: dict[str, list[str]] = {n: [] for n in members}
+    seen: set[tuple[str, str]] = set()
     for s, t in edges:
-        if s != t and t not in successors[s]:
+        if s != t and (s, t) not in seen:
+            seen.add((s, t))
             successors[s].append(t)
     forward = _without_back_edges(members, successors)
     back = {(s, t) for s in members for t in successors[s] if t not in forward[s]}
     column_of = _longest_path_layers(members, forward)
+
+    long_edges = sorted(
+        (
+            (column_of[t] - column_of[s] - 1, i, s, t)
+            for i, (s, t) in enumerate((s, t) for s in members for t in forward[s])
+            if column_of[t] - column_of[s] > 1
+        ),
+    )
+    with_dummies: set[tuple[str, str]] = set()
+    budget = dummy_budget
+    for span, _, s, t in long_edges:
+        if span > budget:
+            break
+        budget -= span
+        with_dummies.add((s, t))
 
     predecessors: dict[str, list[str]] = {n: [] for n in members}
     chains: dict[tuple[str, str], list[str]] = {}
@@ -45,12 +70,13 @@ def layer(members: Sequence[str], edges: Sequence[tuple[str, str]]) -> Layering:
         for t in forward[s]:
             previous = s
             chain: list[str] = []
-            for crossed in range(column_of[s] + 1, column_of[t]):
-                dummy = f"{DUMMY_PREFIX}{len(column_of)}"
-                column_of[dummy] = crossed
-                predecessors[dummy] = [previous]
-                chain.append(dummy)
-                previous = dummy
+            if (s, t) in with_dummies:
+                for crossed in range(column_of[s] + 1, column_of[t]):
+                    dummy = f"{DUMMY_PREFIX}{len(column_of)}"
+                    column_of[dummy] = crossed
+                    predecessors[dummy] = [previous]
+                    chain.append(dummy)
+                    previous = dummy
             predecessors[t].append(previous)
             if chain:
                 chains[(s, t)] = chain

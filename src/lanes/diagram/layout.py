@@ -2,67 +2,66 @@
 
 A process whose every flow node has a DI shape is drawn as its modeler placed it; flows
 without a DI edge get a routed line. A process with no DI, or DI for only some of its
-nodes, is laid out automatically, left to right, and drawn below whatever the DI places:
-mixing the modeler's coordinates with computed ones would overlap. The automatic layout
-puts each node in the column of its longest path from a start (see layering.py), near
-the height of its predecessors, routes flows orthogonally through the gaps between
-columns (loops run underneath), and draws an expanded subprocess as a box around the
-layout of its own contents; boundary events sit on the bottom border of their activity.
-Imports lanes.bpmn only.
+nodes, is laid out automatically (autolayout.py) and drawn below whatever the DI places:
+mixing the modeler's coordinates with computed ones would overlap. Imports lanes.bpmn only.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import replace
 
 from lanes.bpmn.model import (
-    EVENT_KINDS,
     GATEWAY_KINDS,
+    Association,
     Bounds,
     Definitions,
     Diagram,
     Edge,
+    MessageFlow,
     ProcessModel,
     Shape,
 )
-from lanes.diagram.geometry import Point, moved, of_points, route, union
-from lanes.diagram.layering import Layering, is_dummy, layer, pack
+from lanes.diagram.autolayout import layout_process, moved_shape, size_of
+from lanes.diagram.geometry import of_points, route, union
 
-EVENT_SIZE = 36.0
-GATEWAY_SIZE = 50.0
-TASK_WIDTH, TASK_HEIGHT = 100.0, 80.0
-COLUMN_GAP = 60.0
-ROW_GAP = 55.0
-INSET = 20.0  # between a subprocess's border and its contents
-HEADER = 30.0  # room for a subprocess's name above its contents
-PROCESS_GAP = 80.0
-DUMMY_HEIGHT = 10.0  # the slot a line crossing a column takes in it
-BELOW_EVENT = 30.0  # room for the label under an event or gateway
+PROCESS_GAP = 80.0  # between processes laid out automatically, and below the DI
 
 
 def complete_diagram(definitions: Definitions) -> Diagram:
     """A `Diagram` with a shape for every flow node and an edge for every sequence flow.
 
-    DI shapes of annotations, lanes and pools are kept as they are; those belonging to a
-    process that is laid out automatically are dropped with it.
+    DI shapes of annotations, lanes and pools are kept as they are; the lanes, pool,
+    associations and message flows of a process that is laid out automatically are
+    dropped with its DI.
     """
     di = definitions.diagram
-    auto = [p for p in definitions.processes.values() if any(n not in di.shapes for n in p.nodes)]
+    auto = [p for p in definitions.processes.values() if needs_layout(p, di)]
     dropped: set[str] = set()
     for process in auto:
         dropped.update(process.nodes, process.flows, (lane.id for lane in process.lanes))
         dropped.update(p.id for p in definitions.participants if p.process == process.id)
-    shapes = {k: v for k, v in di.shapes.items() if k not in dropped}
+    links: list[Association | MessageFlow] = [
+        *definitions.associations,
+        *definitions.message_flows,
+    ]
+    for link in links:
+        if link.source in dropped or link.target in dropped:
+            dropped.add(link.id)  # it would point at where the node is no longer drawn
+    shapes = _sized({k: v for k, v in di.shapes.items() if k not in dropped}, definitions)
     edges = {k: v for k, v in di.edges.items() if k not in dropped}
 
     placed = union(
         [s.bounds for s in shapes.values()] + [of_points(e.waypoints) for e in edges.values()]
     )
+    for process in definitions.processes.values():
+        if process not in auto:
+            _fill_collapsed(process, shapes)
     x = placed.x if placed else 0.0
     y = placed.y + placed.height + PROCESS_GAP if placed else 0.0
     for process in auto:
-        block = _layout_scope(process, None)
-        shapes.update({k: _moved_shape(s, x, y) for k, s in block.shapes.items()})
+        block = layout_process(process)
+        shapes.update({k: moved_shape(s, x, y) for k, s in block.shapes.items()})
         edges.update(
             {
                 k: Edge(k, tuple((px + x, py + y) for px, py in pts))
@@ -86,225 +85,80 @@ def complete_diagram(definitions: Definitions) -> Diagram:
     return Diagram(shapes=shapes, edges=edges)
 
 
-@dataclass
-class _Block:
-    """A laid-out scope, its top-left corner at (0, 0)."""
-
-    width: float = 0.0
-    height: float = 0.0
-    shapes: dict[str, Shape] = field(default_factory=dict)
-    edges: dict[str, tuple[Point, ...]] = field(default_factory=dict)
+def needs_layout(process: ProcessModel, diagram: Diagram) -> bool:
+    """Whether `process` is laid out automatically: a flow node of it has no DI shape
+    (apart from the contents of a collapsed subprocess, which are not shown)."""
+    hidden = inside_collapsed(process, diagram.shapes)
+    return any(n not in diagram.shapes and n not in hidden for n in process.nodes)
 
 
-def _moved_shape(shape: Shape, dx: float, dy: float) -> Shape:
-    return Shape(shape.element_id, moved(shape.bounds, dx, dy), None, shape.expanded)
+def collapsed(process: ProcessModel, shapes: Mapping[str, Shape]) -> set[str]:
+    """The subprocesses drawn collapsed: `isExpanded="false"` in DI, unless the DI draws
+    their contents inside their box anyway (Activiti Designer writes that)."""
+    found: set[str] = set()
+    for node in process.nodes.values():
+        shape = shapes.get(node.id)
+        if not node.is_scope or shape is None or shape.expanded is not False:
+            continue
+        inner = [
+            shapes[n].bounds for n in process.nodes if n in shapes and _within(process, n, node.id)
+        ]
+        if not inner or not all(_contains(shape.bounds, b) for b in inner):
+            found.add(node.id)
+    return found
 
 
-def _size(kind: str) -> tuple[float, float]:
-    if kind in EVENT_KINDS:
-        return EVENT_SIZE, EVENT_SIZE
-    if kind in GATEWAY_KINDS:
-        return GATEWAY_SIZE, GATEWAY_SIZE
-    return TASK_WIDTH, TASK_HEIGHT
+def inside_collapsed(process: ProcessModel, shapes: Mapping[str, Shape]) -> set[str]:
+    """The nodes within a collapsed subprocess (at any depth): kept, but not shown."""
+    folded = collapsed(process, shapes)
+    return {n for n in process.nodes if any(_within(process, n, s) for s in folded)}
 
 
-def _is_attached(process: ProcessModel, node_id: str) -> bool:
-    attached = process.nodes[node_id].attached_to
-    return attached is not None and attached in process.nodes
+def _within(process: ProcessModel, node_id: str, scope_id: str) -> bool:
+    """Whether `node_id` lies inside subprocess `scope_id`, at any depth."""
+    scope = process.nodes[node_id].scope
+    while scope is not None and scope in process.nodes:
+        if scope == scope_id:
+            return True
+        scope = process.nodes[scope].scope
+    return False
 
 
-def _layout_scope(process: ProcessModel, scope_id: str | None) -> _Block:
-    members = [n for n in process.scopes[scope_id].nodes if not _is_attached(process, n)]
-    inner = {n: _layout_scope(process, n) for n in members if process.nodes[n].is_scope}
-    sizes: dict[str, tuple[float, float]] = {}
-    for n in members:
-        block = inner.get(n)
-        if block is not None and block.shapes:
-            sizes[n] = (
-                max(block.width + 2 * INSET, TASK_WIDTH),
-                max(block.height + HEADER + INSET, TASK_HEIGHT),
-            )
-        else:
-            sizes[n] = _size(process.nodes[n].kind)
-    event_subprocesses = [n for n in members if process.nodes[n].triggered_by_event]
-    in_flow = [n for n in members if n not in event_subprocesses]
-
-    def host(node_id: str) -> str:
-        node = process.nodes.get(node_id)
-        return node.attached_to if node is not None and node.attached_to else node_id
-
-    flow_set = set(in_flow)
-    flows = [
-        f
-        for f in process.flows.values()
-        if host(f.source) in flow_set and host(f.target) in flow_set
-    ]
-    layering = layer(in_flow, [(host(f.source), host(f.target)) for f in flows])
-
-    result = _Block()
-    corners, column_left = _place_columns(process, layering, sizes)
-    result.width = max(
-        (x + sizes[n][0] for n, (x, _) in corners.items() if n in sizes), default=0.0
-    )
-    result.height = max((_bottom(process, n, corners, sizes) for n in in_flow), default=0.0)
-    if event_subprocesses:
-        x, y = 0.0, result.height + (ROW_GAP if in_flow else 0.0)
-        for n in event_subprocesses:
-            corners[n] = (x, y)
-            x += sizes[n][0] + COLUMN_GAP
-        result.width = max(result.width, x - COLUMN_GAP)
-        result.height = max(_bottom(process, n, corners, sizes) for n in event_subprocesses)
-
-    for n in members:
-        x, y = corners[n]
-        w, h = sizes[n]
-        block = inner.get(n)
-        expanded = None if block is None else bool(block.shapes)
-        result.shapes[n] = Shape(n, Bounds(x, y, w, h), expanded=expanded)
-        if block is not None:
-            dx, dy = x + INSET, y + HEADER
-            for key, shape in block.shapes.items():
-                result.shapes[key] = _moved_shape(shape, dx, dy)
-            for key, pts in block.edges.items():
-                result.edges[key] = tuple((px + dx, py + dy) for px, py in pts)
-        _place_boundaries(process, n, result)
-
-    for f in flows:
-        source, target = result.shapes[f.source].bounds, result.shapes[f.target].bounds
-        pair = (host(f.source), host(f.target))
-        if pair in layering.back_edges or pair[0] == pair[1]:
-            columns = range(layering.column_of[pair[1]], layering.column_of[pair[0]] + 1)
-            low = max(
-                _bottom(process, n, corners, sizes)
-                for c in columns
-                for n in layering.columns[c]
-                if not is_dummy(n)
-            )
-            result.edges[f.id] = _route_below(source, target, low + ROW_GAP / 3)
-            result.height = max(result.height, low + ROW_GAP / 3)
-        else:
-            turns = [
-                (
-                    column_left[layering.column_of[d]] - COLUMN_GAP / 2,
-                    corners[d][1] + DUMMY_HEIGHT / 2,
-                )
-                for d in layering.chains.get(pair, [])
-            ]
-            turns.append(
-                (
-                    column_left[layering.column_of[pair[1]]] - COLUMN_GAP / 2,
-                    target.y + target.height / 2,
-                )
-            )
-            boundary = process.nodes[f.source].kind == "boundaryEvent"
-            result.edges[f.id] = _route_forward(source, target, turns, from_below=boundary)
-    return result
-
-
-def _place_columns(
-    process: ProcessModel, layering: Layering, sizes: dict[str, tuple[float, float]]
-) -> tuple[dict[str, tuple[float, float]], list[float]]:
-    """Top-left corners of the nodes and dummies of each column, and each column's left x.
-
-    Columns are packed one after another, each as close as it can get to the mean height
-    of its nodes' predecessors; then everything moves so the topmost node is at y = 0.
-    """
-    centre: dict[str, float] = {}
-    corners: dict[str, tuple[float, float]] = {}
-    column_left: list[float] = []
-    x = 0.0
-    for column in layering.columns:
-        width = max((sizes[n][0] for n in column if n in sizes), default=0.0)
-        heights = [_slot(process, n, sizes) for n in column]
-        desired = []
-        for n in column:
-            preds = [centre[p] for p in layering.predecessors.get(n, []) if p in centre]
-            own = sizes[n][1] if n in sizes else DUMMY_HEIGHT
-            # the slot grows downwards only (boundary events, labels): shift the wish to match
-            desired.append(
-                (sum(preds) / len(preds) if preds else 0.0) + (_slot(process, n, sizes) - own) / 2
-            )
-        for n, top, h in zip(column, pack(heights, desired, ROW_GAP), heights, strict=True):
-            w, own = sizes.get(n, (0.0, DUMMY_HEIGHT))
-            corners[n] = (x + (width - w) / 2, top)
-            centre[n] = top + own / 2
-            del h
-        column_left.append(x)
-        x += width + COLUMN_GAP
-    top = min((y for _, y in corners.values()), default=0.0)
-    return {n: (cx, cy - top) for n, (cx, cy) in corners.items()}, column_left
-
-
-def _slot(process: ProcessModel, node_id: str, sizes: dict[str, tuple[float, float]]) -> float:
-    """The height a node takes in its column: its own, plus its label or boundary events."""
-    if node_id not in sizes:
-        return DUMMY_HEIGHT
-    node = process.nodes[node_id]
-    extra = BELOW_EVENT if node.kind in EVENT_KINDS or node.kind in GATEWAY_KINDS else 0.0
-    if node.boundaries:
-        extra = max(extra, EVENT_SIZE / 2 + BELOW_EVENT)
-    return sizes[node_id][1] + extra
-
-
-def _bottom(
-    process: ProcessModel,
-    node_id: str,
-    corners: dict[str, tuple[float, float]],
-    sizes: dict[str, tuple[float, float]],
-) -> float:
-    return corners[node_id][1] + _slot(process, node_id, sizes)
-
-
-def _route_forward(
-    source: Bounds, target: Bounds, turns: list[tuple[float, float]], *, from_below: bool
-) -> tuple[Point, ...]:
-    """Right out of the source, turning up or down only in the gaps between columns; a
-    boundary event's flow leaves downwards."""
-    if from_below:
-        x = source.x + source.width / 2
-        start = (x, source.y + source.height)
-        first_y = max(turns[0][1], start[1] + 15)
-        path: list[Point] = [start, (x, first_y)]
-        y = first_y
-    else:
-        y = source.y + source.height / 2
-        path = [(source.x + source.width, y)]
-    for gap_x, turn_y in turns:
-        if abs(turn_y - y) > 0.5:
-            path += [(max(gap_x, path[-1][0]), y), (max(gap_x, path[-1][0]), turn_y)]
-            y = turn_y
-    path.append((target.x, y))
-    return _dedupe(path)
-
-
-def _route_below(source: Bounds, target: Bounds, low: float) -> tuple[Point, ...]:
-    """A loop back: down from the source, left underneath, up into the target."""
-    sx, tx = source.x + source.width / 2, target.x + target.width / 2
-    if abs(sx - tx) < 1:  # a flow into itself: around the right-hand side
-        tx = sx + 1
+def _contains(outer: Bounds, inner: Bounds) -> bool:
     return (
-        (sx, source.y + source.height),
-        (sx, low),
-        (tx, low),
-        (tx, target.y + target.height),
+        outer.x <= inner.x
+        and outer.y <= inner.y
+        and inner.x + inner.width <= outer.x + outer.width
+        and inner.y + inner.height <= outer.y + outer.height
     )
 
 
-def _dedupe(path: list[Point]) -> tuple[Point, ...]:
-    kept = [path[0]]
-    for point in path[1:]:
-        if abs(point[0] - kept[-1][0]) > 0.01 or abs(point[1] - kept[-1][1]) > 0.01:
-            kept.append(point)
-    if len(kept) < 2:
-        kept.append((kept[0][0] + 1, kept[0][1]))
-    return tuple(kept)
+def _fill_collapsed(process: ProcessModel, shapes: dict[str, Shape]) -> None:
+    """Shapes for the undrawn contents of collapsed subprocesses, and the DI's own verdict
+    on each subprocess ("expanded" when its contents are drawn inside it)."""
+    folded = collapsed(process, shapes)
+    for node in process.nodes.values():
+        shape = shapes.get(node.id)
+        if node.is_scope and shape is not None and shape.expanded is False:
+            shapes[node.id] = replace(shape, expanded=node.id not in folded)
+    for node_id in inside_collapsed(process, shapes):
+        if node_id not in shapes:
+            outer = next(s for s in folded if _within(process, node_id, s))
+            corner = shapes[outer].bounds
+            w, h = size_of(process.nodes[node_id].kind)
+            shapes[node_id] = Shape(node_id, Bounds(corner.x, corner.y, w, h))
 
 
-def _place_boundaries(process: ProcessModel, host: str, block: _Block) -> None:
-    """Boundary events sit on the bottom border of their activity, from the right."""
-    b = block.shapes[host].bounds
-    events = [e for e in process.nodes[host].boundaries if e not in block.shapes]
-    for i, event in enumerate(events):
-        x = b.x + b.width - EVENT_SIZE - 10 - i * (EVENT_SIZE + 8)
-        y = b.y + b.height - EVENT_SIZE / 2
-        block.shapes[event] = Shape(event, Bounds(max(x, b.x), y, EVENT_SIZE, EVENT_SIZE))
+def _sized(shapes: dict[str, Shape], definitions: Definitions) -> dict[str, Shape]:
+    """DI shapes with a usable size: a flow node drawn without width or height gets the
+    usual size of its kind at the same corner; any other such shape is left out."""
+    kinds = {n: node.kind for p in definitions.processes.values() for n, node in p.nodes.items()}
+    result: dict[str, Shape] = {}
+    for key, shape in shapes.items():
+        b = shape.bounds
+        if b.width > 0 and b.height > 0:
+            result[key] = shape
+        elif key in kinds:
+            w, h = size_of(kinds[key])
+            result[key] = replace(shape, bounds=Bounds(b.x, b.y, w, h))
+    return result

@@ -2,7 +2,7 @@
 
 Each function draws into the group of its node, around a given centre or corner, in
 the node's stroke colour. Coordinates of the symbols are our own simple figures, sized
-relative to the shape. Imports lxml through svg only.
+relative to the shape. Imports lxml and lanes.diagram.svg only.
 """
 
 from __future__ import annotations

@@ -1,8 +1,17 @@
-"""SVG -> PNG through cairosvg, an optional dependency imported only when a PNG is asked for."""
+"""SVG -> PNG through cairosvg, an optional dependency imported only when a PNG is asked for.
+
+Imports lxml and, lazily, cairosvg.
+"""
 
 from __future__ import annotations
 
 import importlib
+
+from lxml import etree
+
+# A PNG side longer than this is scaled down: a model laid out automatically can be wide,
+# and a raster image of it at full size would cost memory for nothing anyone can read.
+MAX_PNG_SIDE = 8000.0
 
 
 class PngUnavailable(Exception):
@@ -10,7 +19,7 @@ class PngUnavailable(Exception):
 
 
 def svg_to_png(svg: str) -> bytes:
-    """The PNG image of `svg`.
+    """The PNG image of `svg` (scaled down if a side would exceed `MAX_PNG_SIDE` pixels).
 
     Raises:
         PngUnavailable: cairosvg is not installed (pip install 'lanes[png]') or cairo is
@@ -23,4 +32,14 @@ def svg_to_png(svg: str) -> bytes:
             "PNG diagrams need cairosvg and the cairo library: pip install 'lanes[png]' "
             f"(and the system package for cairo, e.g. libcairo2); {exc}"
         ) from exc
-    return bytes(cairosvg.svg2png(bytestring=svg.encode("utf-8")))
+    data = svg.encode("utf-8")
+    return bytes(cairosvg.svg2png(bytestring=data, scale=_scale(data)))
+
+
+def _scale(data: bytes) -> float:
+    root = etree.fromstring(data, parser=etree.XMLParser(resolve_entities=False, no_network=True))
+    try:
+        side = max(float(root.get("width", "0")), float(root.get("height", "0")))
+    except ValueError:
+        return 1.0
+    return MAX_PNG_SIDE / side if side > MAX_PNG_SIDE else 1.0

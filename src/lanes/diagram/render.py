@@ -1,7 +1,8 @@
 """render_svg: every process and pool of a BPMN file as one SVG document, with highlights.
 
 Drawing order, back to front: pools, lanes, expanded subprocesses (outer first), text
-annotations and associations, sequence flows, the other flow nodes, boundary events.
+annotations and associations, sequence flows, the other flow nodes, boundary events,
+message flows.
 Every flow node is one <g class="node KIND [active] [completed]" data-element-id="ID">;
 every sequence flow one <g class="flow sequenceFlow [taken]" data-element-id="ID">.
 Imports lanes.bpmn only.
@@ -15,10 +16,11 @@ from dataclasses import dataclass
 from lxml import etree
 
 from lanes.bpmn.model import GATEWAY_KINDS, Bounds, Definitions, Diagram, FlowNode, ProcessModel
+from lanes.diagram import labels
 from lanes.diagram.containers import draw_annotation, draw_lane, draw_pool
-from lanes.diagram.edges import draw_association, draw_flow
+from lanes.diagram.edges import draw_association, draw_flow, draw_message_flow
 from lanes.diagram.geometry import of_points, union
-from lanes.diagram.layout import complete_diagram
+from lanes.diagram.layout import complete_diagram, needs_layout
 from lanes.diagram.shapes import draw_node
 from lanes.diagram.svg import (
     ACTIVE,
@@ -34,6 +36,7 @@ from lanes.diagram.svg import (
 )
 
 MARGIN = 20.0
+LAYERS = ("pools", "lanes", "containers", "artifacts", "flows", "nodes", "boundaries", "messages")
 
 
 @dataclass(frozen=True)
@@ -80,36 +83,61 @@ def render_svg(
     root.set("class", "lanes-diagram")
     sub(root, "style").text = STYLESHEET
     extents: list[Bounds] = []
-    layers = {
-        name: sub(root, "g", {"class": name})
-        for name in ("pools", "lanes", "containers", "artifacts", "flows", "nodes", "boundaries")
-    }
+    layers = {name: sub(root, "g", {"class": name}) for name in LAYERS}
     _draw_pools(layers["pools"], layers["lanes"], definitions, diagram, extents)
     _draw_artifacts(layers["artifacts"], definitions, diagram, extents)
     for process in definitions.processes.values():
         hidden = _inside_collapsed(process, diagram)
         _draw_flows(layers["flows"], process, diagram, highlights, hidden, extents)
-        for node in _back_to_front(process):
-            shape = diagram.shapes[node.id]
-            if node.is_scope and shape.expanded is not False:
-                layer = layers["containers"]
-            elif node.kind == "boundaryEvent":
-                layer = layers["boundaries"]
-            else:
-                layer = layers["nodes"]
-            classes = " ".join(["node", node.kind, *highlights.node_classes(node.id)])
-            g = sub(layer, "g", {"class": classes, "data-element-id": node.id})
-            if node.name:
-                sub(g, "title").text = clean(node.name)
-            label = draw_node(g, node, shape, highlights.paint(node.id))
-            if node.id in hidden:
-                g.set("display", "none")
-                continue
-            extents.append(shape.bounds)
-            if label is not None:
-                extents.append(label)
+        _draw_nodes(layers, process, diagram, highlights, hidden, extents)
+        if len(definitions.processes) > 1 and needs_layout(process, definitions.diagram):
+            _draw_process_name(layers["pools"], process, diagram, extents)
+    _draw_message_flows(layers["messages"], definitions, diagram, extents)
     _set_view_box(root, union(extents))
     return to_string(root)
+
+
+def _draw_nodes(
+    layers: dict[str, etree._Element],
+    process: ProcessModel,
+    diagram: Diagram,
+    highlights: _Highlights,
+    hidden: set[str],
+    extents: list[Bounds],
+) -> None:
+    for node in _back_to_front(process):
+        shape = diagram.shapes[node.id]
+        if node.is_scope and shape.expanded is not False:
+            layer = layers["containers"]
+        elif node.kind == "boundaryEvent":
+            layer = layers["boundaries"]
+        else:
+            layer = layers["nodes"]
+        classes = " ".join(["node", node.kind, *highlights.node_classes(node.id)])
+        g = sub(layer, "g", {"class": classes, "data-element-id": node.id})
+        if node.name:
+            sub(g, "title").text = clean(node.name)
+        label = draw_node(g, node, shape, highlights.paint(node.id))
+        if node.id in hidden:
+            g.set("display", "none")
+            continue
+        extents.append(shape.bounds)
+        if label is not None:
+            extents.append(label)
+
+
+def _draw_process_name(
+    layer: etree._Element, process: ProcessModel, diagram: Diagram, extents: list[Bounds]
+) -> None:
+    """A file with several processes and no DI for one: its name above its layout, so the
+    reader can tell them apart (a pool would claim a participant the file does not have)."""
+    box = union(diagram.shapes[n].bounds for n in process.nodes)
+    if box is None:
+        return
+    g = sub(layer, "g", {"class": "process", "data-element-id": process.id})
+    label = labels.at_left(g, process.name or process.id, box.x, box.y - 30, box.width)
+    if label is not None:
+        extents.append(label)
 
 
 def _back_to_front(process: ProcessModel) -> Iterator[FlowNode]:
@@ -147,7 +175,8 @@ def _draw_flows(
     hidden: set[str],
     extents: list[Bounds],
 ) -> None:
-    for flow in process.flows.values():
+    # Taken flows last, so a shared stretch of line shows the path the case took.
+    for flow in sorted(process.flows.values(), key=lambda f: f.id in highlights.taken):
         edge = diagram.edges.get(flow.id)
         if edge is None:
             continue
@@ -214,6 +243,19 @@ def _draw_artifacts(
             g = sub(layer, "g", {"class": "textAnnotation", "data-element-id": annotation.id})
             label = draw_annotation(g, annotation.text, shape)
             extents.append(shape.bounds)
+            if label is not None:
+                extents.append(label)
+
+
+def _draw_message_flows(
+    layer: etree._Element, definitions: Definitions, diagram: Diagram, extents: list[Bounds]
+) -> None:
+    for message_flow in definitions.message_flows:
+        edge = diagram.edges.get(message_flow.id)
+        if edge is not None:
+            g = sub(layer, "g", {"class": "messageFlow", "data-element-id": message_flow.id})
+            label = draw_message_flow(g, message_flow.name, edge)
+            extents.append(of_points(edge.waypoints))
             if label is not None:
                 extents.append(label)
 

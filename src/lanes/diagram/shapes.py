@@ -36,7 +36,7 @@ def draw_event(g: etree._Element, node: FlowNode, shape: Shape, paint: Paint) ->
         "class": "outline",
         "cx": cx,
         "cy": cy,
-        "r": r - (width / 2 if width > 2 else 0),
+        "r": max(r - (width / 2 if width > 2 else 0), 1.0),
         "fill": paint.fill,
         "stroke": paint.stroke,
         "stroke-width": width,
@@ -48,7 +48,7 @@ def draw_event(g: etree._Element, node: FlowNode, shape: Shape, paint: Paint) ->
         inner: dict[str, str | float] = {
             "cx": cx,
             "cy": cy,
-            "r": r - 3,
+            "r": max(r - 3, 0.5),
             "fill": "none",
             "stroke": paint.stroke,
             "stroke-width": 1.0,
@@ -130,12 +130,13 @@ def draw_activity(g: etree._Element, node: FlowNode, shape: Shape, paint: Paint)
     )
     if expanded:
         return labels.top_left(g, node.name or "", b)
-    box = b
-    if node.kind in TASK_ICON_KINDS:  # keep the text clear of the type icon
-        box = Bounds(b.x, b.y + 10, b.width, b.height - 10)
-    if node.loop is not None or (node.is_scope and not expanded):
-        box = Bounds(box.x, box.y, box.width, box.height - 14)
-    return labels.inside(g, node.name or "", box)
+    return labels.inside(
+        g,
+        node.name or "",
+        b,
+        clear_top=10.0 if node.kind in TASK_ICON_KINDS else 0.0,
+        clear_bottom=14.0 if node.loop is not None or node.is_scope else 0.0,
+    )
 
 
 TASK_ICON_KINDS = frozenset(

@@ -34,12 +34,12 @@ ACTIVE = Paint(stroke="#e8590c", fill="#fff4e6")
 COMPLETED = Paint(stroke="#2b8a3e", fill="#ebfbee")
 CONTAINER = Paint(stroke="#222222", fill="none")
 
-STYLESHEET = f"""
-.lanes-diagram text {{ font-family: {FONT_FAMILY}; }}
-.node.active > .outline {{ stroke: {ACTIVE.stroke}; }}
-.node.completed:not(.active) > .outline {{ stroke: {COMPLETED.stroke}; }}
-.flow.taken > .line, .flow.taken > .head {{ stroke: {COMPLETED.stroke}; }}
-"""
+STYLESHEET = (
+    f".lanes-diagram text{{font-family:{FONT_FAMILY}}}"
+    f".node.active .outline{{stroke:{ACTIVE.stroke}}}"
+    f".node.completed:not(.active) .outline{{stroke:{COMPLETED.stroke}}}"
+    f".flow.taken .line,.flow.taken .head{{stroke:{COMPLETED.stroke}}}"
+)
 
 
 def num(value: float) -> str:

@@ -65,3 +65,13 @@ FORK = (
     '<sequenceFlow id="f8" sourceRef="join" targetRef="end"/>\n'
     '<endEvent id="end"/>\n'
 )
+
+DI_HEAD = '<bpmndi:BPMNDiagram id="d"><bpmndi:BPMNPlane id="plane" bpmnElement="p">'
+DI_TAIL = "</bpmndi:BPMNPlane></bpmndi:BPMNDiagram>"
+
+
+def shape(element: str, x: float, y: float, w: float = 36, h: float = 36) -> str:
+    return (
+        f'<bpmndi:BPMNShape id="{element}_di" bpmnElement="{element}">'
+        f'<dc:Bounds x="{x}" y="{y}" width="{w}" height="{h}"/></bpmndi:BPMNShape>'
+    )

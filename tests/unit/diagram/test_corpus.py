@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from lanes.bpmn import parse
+from lanes.bpmn.model import Bounds
 from lanes.diagram import render_svg
+from lanes.diagram.layout import complete_diagram, needs_layout
 
 from ...corpus.scenarios import corpus_dir, read_manifest
 from .support import SVG, groups, render_tree
@@ -61,3 +65,29 @@ def test_the_view_box_holds_every_visible_node(path: str) -> None:
             value = outline.get(attribute)
             if value is not None:
                 assert low <= float(value) <= high
+
+
+def _overlap(a: Bounds, b: Bounds) -> bool:
+    return (
+        a.x < b.x + b.width
+        and b.x < a.x + a.width
+        and a.y < b.y + b.height
+        and b.y < a.y + a.height
+    )
+
+
+@pytest.mark.parametrize("path", FILES)
+def test_nodes_laid_out_automatically_never_overlap(path: str) -> None:
+    definitions = parse((CORPUS / path).read_bytes())
+    diagram = complete_diagram(definitions)
+    for process in definitions.processes.values():
+        if not needs_layout(process, definitions.diagram):
+            continue
+        for scope in process.scopes.values():
+            # a boundary event sits on its activity's border: compare it with the others only
+            members = [process.nodes[n] for n in scope.nodes]
+            for a, b in itertools.combinations(members, 2):
+                if a.attached_to == b.id or b.attached_to == a.id:
+                    continue
+                box_a, box_b = diagram.shapes[a.id].bounds, diagram.shapes[b.id].bounds
+                assert not _overlap(box_a, box_b), (a.id, b.id)

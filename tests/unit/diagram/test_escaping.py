@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from lanes.diagram import render_svg
+from lanes.diagram.svg import clean
 
 from .support import SVG, groups, model, render_tree, texts
 
@@ -61,3 +62,23 @@ def test_a_long_chinese_name_wraps_inside_its_task() -> None:
 
     assert len(lines) >= 3
     assert all(len(line) <= 8 for line in lines)
+
+
+def test_a_hostile_id_stays_inside_its_attribute() -> None:
+    hostile_id = 'x"><script>alert(1)</script>'
+    body = (
+        '<startEvent id="start"/>\n'
+        '<sequenceFlow id="f1" sourceRef="start" '
+        'targetRef="x&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"/>\n'
+        '<userTask id="x&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;" name="T"/>\n'
+    )
+    tree = render_tree(render_svg(model(body), active=[hostile_id]))
+
+    assert not list(tree.iter(f"{SVG}script", "script"))
+    (g,) = groups(tree, "node")[hostile_id]
+    assert "active" in (g.get("class") or "")
+
+
+def test_characters_xml_cannot_hold_are_dropped_from_labels() -> None:
+    assert clean("a\x00b\x1fc\ufffed") == "abcd"
+    assert clean("tab\tand\nnewline") == "tab\tand\nnewline"

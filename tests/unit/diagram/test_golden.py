@@ -1,5 +1,9 @@
 """Golden files: a few models rendered exactly as reviewed.
 
+The golden file is the SVG re-indented one element per line, so that a change shows as a
+readable diff; the renderer writes no whitespace between elements of its own, so nothing
+it draws is lost in the comparison.
+
 After an intended change to the drawing, regenerate them and look at the difference:
 
     LANES_UPDATE_GOLDEN=1 .venv/bin/pytest tests/unit/diagram/test_golden.py
@@ -13,6 +17,7 @@ import os
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 import lanes
 from lanes.bpmn import parse
@@ -53,9 +58,12 @@ def test_rendering_matches_the_golden_file(name: str) -> None:
     if not source.is_file():
         pytest.skip(f"{source} not found (set LANES_CORPUS_DIR)")
     svg = render_svg(parse(source.read_bytes()), **highlights)
+    tree = etree.fromstring(svg.encode())
+    etree.indent(tree)
+    drawn = etree.tostring(tree, encoding="unicode") + "\n"
     golden = GOLDEN / f"{name}.svg"
     if UPDATE:
         GOLDEN.mkdir(exist_ok=True)
-        golden.write_text(svg + "\n", encoding="utf-8")
+        golden.write_text(drawn, encoding="utf-8")
     assert golden.is_file(), f"no golden file: run with LANES_UPDATE_GOLDEN=1 ({__doc__})"
-    assert svg + "\n" == golden.read_text(encoding="utf-8")
+    assert drawn == golden.read_text(encoding="utf-8")

@@ -53,3 +53,11 @@ def test_no_highlight_without_ids() -> None:
     tree = render_tree(render_svg(model(FORK)))
     for g in tree.iter(f"{SVG}g"):
         assert not {"active", "completed", "taken"} & classes(g)
+
+
+def test_taken_flows_are_drawn_over_the_others() -> None:
+    tree = render_tree(render_svg(model(FORK), taken=["f2"]))
+    order = [g.get("data-element-id") for g in tree.iter(f"{SVG}g") if "flow" in classes(g)]
+
+    assert order[-1] == "f2"
+    assert sorted(order) == sorted(f"f{i}" for i in range(1, 9))

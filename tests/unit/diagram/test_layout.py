@@ -10,17 +10,7 @@ from lanes.diagram import render_svg
 from lanes.diagram.layout import complete_diagram
 
 from ..bpmn.documents import definitions, process
-from .support import CHAIN, FORK, groups, model, render_tree
-
-DI_HEAD = '<bpmndi:BPMNDiagram id="d"><bpmndi:BPMNPlane id="plane" bpmnElement="p">'
-DI_TAIL = "</bpmndi:BPMNPlane></bpmndi:BPMNDiagram>"
-
-
-def shape(element: str, x: float, y: float, w: float = 36, h: float = 36) -> str:
-    return (
-        f'<bpmndi:BPMNShape id="{element}_di" bpmnElement="{element}">'
-        f'<dc:Bounds x="{x}" y="{y}" width="{w}" height="{h}"/></bpmndi:BPMNShape>'
-    )
+from .support import CHAIN, DI_HEAD, DI_TAIL, FORK, groups, model, render_tree, shape
 
 
 def overlaps(a: Bounds, b: Bounds) -> bool:
@@ -69,7 +59,7 @@ def test_flows_without_di_start_and_end_on_their_shapes() -> None:
         assert all(a[0] == b[0] or a[1] == b[1] for a, b in itertools.pairwise(points))
 
 
-def test_a_loop_back_runs_underneath() -> None:
+def test_a_loop_back_runs_underneath_into_the_left_side_of_its_target() -> None:
     body = CHAIN.replace(
         '<endEvent id="end"/>',
         '<endEvent id="end"/>\n<sequenceFlow id="back" sourceRef="task" targetRef="task2"/>\n'
@@ -79,8 +69,12 @@ def test_a_loop_back_runs_underneath() -> None:
     lowest = max(s.bounds.y + s.bounds.height for s in diagram.shapes.values())
     points = diagram.edges["again"].waypoints
 
-    assert diagram.shapes["task2"].bounds.x > diagram.shapes["task"].bounds.x
-    assert min(p[1] for p in points[1:-1]) > lowest
+    task, task2 = diagram.shapes["task"].bounds, diagram.shapes["task2"].bounds
+    assert task2.x > task.x
+    assert points[0] == (task2.x + task2.width, centre_y(task2))
+    assert points[-1] == (task.x, centre_y(task))
+    assert max(p[1] for p in points) > lowest
+    assert all(a[0] == b[0] or a[1] == b[1] for a, b in itertools.pairwise(points))
 
 
 def test_subprocess_contents_are_drawn_inside_the_subprocess_box() -> None:
@@ -158,3 +152,34 @@ def test_every_node_of_a_model_without_di_is_drawn() -> None:
     tree = render_tree(render_svg(model(FORK)))
 
     assert set(groups(tree, "node")) == {"start", "split", "a", "b", "c", "join", "end"}
+
+
+def test_a_di_shape_without_size_gets_the_usual_size_of_its_kind() -> None:
+    di = (
+        DI_HEAD
+        + shape("start", 10, 20, 0, 0)
+        + shape("task", 100, 0, -5, 80)
+        + shape("end", 300, 20)
+        + DI_TAIL
+    )
+    shapes = complete_diagram(model(CHAIN, di)).shapes
+
+    assert shapes["start"].bounds == Bounds(10, 20, 36, 36)
+    assert shapes["task"].bounds == Bounds(100, 0, 100, 80)
+    assert render_tree(render_svg(model(CHAIN, di))) is not None
+
+
+def test_several_processes_without_di_are_headed_by_their_names() -> None:
+    xml = definitions(
+        process(CHAIN, "p", 'isExecutable="true" name="Leave"'),
+        process(CHAIN.replace('id="', 'id="q_').replace('Ref="', 'Ref="q_'), "q"),
+    )
+    tree = render_tree(render_svg(parse(xml)))
+    headings = groups(tree, "process")
+
+    assert set(headings) == {"p", "q"}
+    assert [" ".join(g.itertext()) for (g,) in headings.values()] == ["Leave", "q"]
+
+
+def test_a_single_process_gets_no_heading() -> None:
+    assert groups(render_tree(render_svg(model(CHAIN))), "process") == {}

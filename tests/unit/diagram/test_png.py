@@ -28,3 +28,16 @@ def test_without_cairosvg_png_is_unavailable_with_install_advice(
 
     with pytest.raises(PngUnavailable, match=r"pip install 'lanes\[png\]'"):
         svg_to_png(render_svg(model(CHAIN)))
+
+
+def test_a_very_wide_diagram_is_scaled_down_in_png() -> None:
+    pytest.importorskip("cairosvg")
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 20000 100" width="20000" '
+        'height="100"><rect x="0" y="0" width="20000" height="100" fill="#ffffff"/></svg>'
+    )
+    png = svg_to_png(svg)
+    width = int.from_bytes(png[16:20], "big")  # the IHDR chunk follows the signature
+
+    assert png.startswith(PNG_SIGNATURE)
+    assert width == 8000
