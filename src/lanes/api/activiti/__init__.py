@@ -10,6 +10,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from lanes.api.activiti import instances, models, tasks
+from lanes.api.activiti.fallback import fallback_router
 
 __all__ = ["router"]
 
@@ -17,3 +18,5 @@ router = APIRouter()
 router.include_router(instances.router)
 router.include_router(models.router)
 router.include_router(tasks.router)
+# last: what no route above takes
+router.include_router(fallback_router(instances.router, models.router, tasks.router))

@@ -78,3 +78,15 @@ def test_odd_path_values_do_not_break_the_server(act: Act) -> None:
     task = act.running(case)[0]["id"]
     odd = act.client.get(f"/todo-task/{task}/next-node?var.=1&var.x=%00", headers=act.admin)
     assert odd.status_code == 400, odd.text
+
+
+def test_unknown_paths_and_wrong_methods_answer_in_the_dialects_envelope(act: Act) -> None:
+    missing = act.client.get("/todo-task/1/nothing-here", headers=act.admin)
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "error.not-found"
+    wrong = act.client.put("/todo-task/1", headers=act.admin)
+    assert wrong.status_code == 405 and wrong.json()["success"] is False
+    assert wrong.headers["Allow"] == "GET"
+    listing = act.client.get("/models", headers=act.admin)
+    assert listing.status_code == 405 and listing.headers["Allow"] == "POST"
+    native = act.client.get("/api/v1/nothing-here", headers=act.admin)
+    assert set(native.json()) == {"error"}
