@@ -15,7 +15,7 @@ import re
 from collections import ChainMap, deque
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import orjson
 
@@ -62,7 +62,7 @@ class NodeInfo:
     candidate_users: list[str]
     candidate_groups: list[str]
     form_key: str | None
-    multi_instance: str | None  # parallel | sequential
+    multi_instance: Literal["parallel", "sequential"] | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +129,7 @@ def _walk_order(model: ProcessModel) -> dict[str, int]:
 
 def _node_info(node: FlowNode, order: int) -> NodeInfo:
     human = node.task
-    multi = None
+    multi: Literal["parallel", "sequential"] | None = None
     if node.loop is not None:
         multi = "sequential" if node.loop.sequential else "parallel"
     return NodeInfo(

@@ -159,7 +159,7 @@ def node(info: NodeInfo) -> s.ActTaskNodeDTO:
         candidateUsers=info.candidate_users,
         candidateGroups=info.candidate_groups,
         formKey=info.form_key,
-        multiInstance=info.multi_instance,  # type: ignore[arg-type]
+        multiInstance=info.multi_instance,
     )
 
 
