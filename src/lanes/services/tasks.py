@@ -475,9 +475,12 @@ def assign_node(
         session.finish()
 
 
-def withdraw(svc: Services, actor: Actor, task_id: int) -> list[TaskView]:
+def withdraw(
+    svc: Services, actor: Actor, task_id: int, *, also: Check | None = None
+) -> list[TaskView]:
     """The completer takes a finished task back while nothing after it was touched (撤回).
 
+    `also`: a further check, run in the same transaction once the instance is locked.
     Returns the re-opened task(s)."""
 
     def check(conn: Any, a: Actor, row: Any) -> None:
@@ -487,6 +490,8 @@ def withdraw(svc: Services, actor: Actor, task_id: int) -> list[TaskView]:
             raise Forbidden(
                 f"only {row.task_ended_by}, who completed task {task_id}, may withdraw it"
             )
+        if also is not None:
+            also(conn, a, row)
 
     ran = _act(
         svc,

@@ -46,8 +46,12 @@ def withdraw_latest(svc: Services, actor: Actor, instance_id: int, user_id: str)
     if not own:
         raise Conflict(f"{user_id} has completed no task of process instance {instance_id}")
     last = max(own, key=lambda t: (t.ended_at, t.id))
-    _check_nothing_touched(last, all_tasks)
-    reopened = tasks.withdraw(svc, who, last.id)
+
+    def nothing_touched(conn: Any, actor: Actor, row: Any) -> None:
+        # again under the instance's lock: nobody can touch a later task meanwhile
+        _check_nothing_touched(last, repo.instance_tasks(conn, instance_id, False))
+
+    reopened = tasks.withdraw(svc, who, last.id, also=nothing_touched)
     moment = reopened[0].created_at if reopened else None
     with svc.db.read() as conn:
         cancelled = [
