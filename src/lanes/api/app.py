@@ -14,7 +14,7 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, FastAPI
 
 from lanes import __version__
-from lanes.api import cosminexus, errors, ibps, native
+from lanes.api import activiti, cosminexus, errors, ibps, native
 from lanes.api.body_limit import BodySizeLimit
 from lanes.config import Settings
 from lanes.jobs import JobExecutor
@@ -50,6 +50,7 @@ def _dialects() -> list[tuple[str, APIRouter]]:
         ("/api/v1", native.router),
         ("/csciwws/v1", cosminexus.router),
         ("/ibps", ibps.router),
+        ("", activiti.router),
     ]
 
 

@@ -252,6 +252,12 @@ def _assignee_or_owner(conn: Any, actor: Actor, row: Any) -> None:
     raise Forbidden(f"only the assignee or owner of task {row.task_id} may do this")
 
 
+def _worker_or_owner(conn: Any, actor: Actor, row: Any) -> None:
+    if row.task_owner is not None and actor.user_id == row.task_owner:
+        return
+    _worker(conn, actor, row)
+
+
 def _viewer(conn: Any, actor: Actor, row: Any) -> None:
     if actor.admin or actor.user_id in (row.task_assignee, row.task_owner, row.task_ended_by):
         return
@@ -345,7 +351,11 @@ def unclaim(svc: Services, actor: Actor, task_id: int) -> TaskView:
     return answer[0]
 
 
-def delegate(svc: Services, actor: Actor, task_id: int, to_user: str) -> TaskView:
+def delegate(
+    svc: Services, actor: Actor, task_id: int, to_user: str, *, candidates_may: bool = False
+) -> TaskView:
+    """Delegate (委派) to `to_user`, who resolves it back to the owner. `candidates_may`:
+    a candidate of an unassigned task may delegate it too, and becomes its owner."""
     _check_user_id(to_user, "to_user")
     answer: list[TaskView] = []
     _act(
@@ -353,7 +363,7 @@ def delegate(svc: Services, actor: Actor, task_id: int, to_user: str) -> TaskVie
         actor,
         task_id,
         "delegate",
-        _assignee_or_owner,
+        _worker_or_owner if candidates_may else _assignee_or_owner,
         lambda row: cmd.DelegateTask(str(task_id), to_user, actor.user_id),
         details={"to": to_user},
         answer=answer,
@@ -474,9 +484,12 @@ def assign_node(
         session.finish()
 
 
-def withdraw(svc: Services, actor: Actor, task_id: int) -> list[TaskView]:
+def withdraw(
+    svc: Services, actor: Actor, task_id: int, *, also: Check | None = None
+) -> list[TaskView]:
     """The completer takes a finished task back while nothing after it was touched (撤回).
 
+    `also`: a further check, run in the same transaction once the instance is locked.
     Returns the re-opened task(s)."""
 
     def check(conn: Any, a: Actor, row: Any) -> None:
@@ -486,6 +499,8 @@ def withdraw(svc: Services, actor: Actor, task_id: int) -> list[TaskView]:
             raise Forbidden(
                 f"only {row.task_ended_by}, who completed task {task_id}, may withdraw it"
             )
+        if also is not None:
+            also(conn, a, row)
 
     ran = _act(
         svc,
