@@ -64,11 +64,9 @@ class Database:
             # takes the write lock, never from inside it through another connection
             self._ensure_headroom()
         with self.engine.connect() as conn:
-            if self.is_sqlite:
-                conn = conn.execution_options(lanes_begin="IMMEDIATE")
             self._local.conn = conn
             try:
-                with conn.begin():
+                with self._transaction(conn, "IMMEDIATE"):
                     yield conn
             except BaseException:
                 if getattr(self._local, "reserved_inside", False):
@@ -80,8 +78,35 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        with self.engine.connect() as conn, conn.begin():
+        with self.engine.connect() as conn, self._transaction(conn, "DEFERRED"):
             yield conn
+
+    @contextmanager
+    def _transaction(self, conn: Connection, mode: str) -> Iterator[None]:
+        """A transaction on `conn`. On SQLite, BEGIN and COMMIT go to the driver's
+        connection directly: SQLAlchemy's transaction machinery costs more than the few
+        statements of a command. A statement run through SQLAlchemy inside it autobegins
+        a transaction object of its own, which the begin hook leaves empty (one is open
+        already) and which is then committed or rolled back in its place."""
+        if not self.is_sqlite:
+            with conn.begin():
+                yield
+            return
+        raw = conn.connection.driver_connection
+        self._count()
+        raw.execute(f"BEGIN {mode}")  # type: ignore[union-attr]
+        try:
+            yield
+        except BaseException:
+            if conn.in_transaction():
+                conn.rollback()
+            else:
+                raw.rollback()  # type: ignore[union-attr]
+            raise
+        if conn.in_transaction():
+            conn.commit()
+        else:
+            raw.commit()  # type: ignore[union-attr]
 
     def next_id(self) -> int:
         """A fresh 64-bit id, unique across every process sharing the database."""
@@ -159,5 +184,7 @@ def _configure_sqlite(engine: Engine, synchronous: str) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
+        if conn.connection.driver_connection.in_transaction:  # type: ignore[union-attr]
+            return  # begun by Database._transaction
         mode = conn.get_execution_options().get("lanes_begin", "DEFERRED")
         conn.exec_driver_sql(f"BEGIN {mode}")

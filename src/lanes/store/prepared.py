@@ -27,11 +27,16 @@ Processor = Callable[[Any], Any]
 @dataclass(frozen=True, slots=True)
 class _Plan:
     sql: str
-    names: tuple[str, ...] | None  # parameter order for positional drivers (sqlite)
-    binds: tuple[tuple[str, Processor], ...]  # parameters that need converting
-    defaults: tuple[tuple[str, Any], ...]  # literals, and insert columns left out
+    # per parameter, in the driver's order: its name, the value when the caller leaves it
+    # out (_REQUIRED if they may not), and its bind processor
+    params: tuple[tuple[str, Any, Processor | None], ...]
+    positional: bool  # sqlite: a tuple in that order; psycopg: a dict by name
     row: Any  # a namedtuple class for SELECTs, else None
     results: tuple[Processor | None, ...]
+    converts: bool  # whether any result column needs its processor
+
+
+_REQUIRED = object()
 
 
 class Prepared:
@@ -83,22 +88,21 @@ class Prepared:
 
 def _compile(statement: Any, dialect: Dialect, params: Mapping[str, Any], is_insert: bool) -> _Plan:
     compiled = statement.compile(dialect=dialect, column_keys=list(params) if is_insert else None)
-    binds: list[tuple[str, Processor]] = []
-    for name, bind in compiled.binds.items():
-        processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
-        if processor is not None:
-            binds.append((name, processor))
-    defaults: list[tuple[str, Any]] = []
-    for name, bind in compiled.binds.items():
+    order = compiled.positiontup if dialect.positional else list(compiled.binds)
+    described = []
+    for name in order:
+        bind = compiled.binds[name]
         if name in params:
-            continue
-        if not is_insert:
-            defaults.append((name, bind.effective_value))  # a literal, e.g. LIMIT 1
-            continue
-        default = statement.table.c[name].default
-        if default is None or not default.is_scalar:
-            raise ValueError(f"{statement.table.name}.{name} needs a value")
-        defaults.append((name, default.arg))
+            default = _REQUIRED
+        elif not is_insert:
+            default = bind.effective_value  # a literal, e.g. LIMIT 1
+        else:
+            column_default = statement.table.c[name].default
+            if column_default is None or not column_default.is_scalar:
+                raise ValueError(f"{statement.table.name}.{name} needs a value")
+            default = column_default.arg
+        processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
+        described.append((name, default, processor))
     row: Any = None
     results: tuple[Processor | None, ...] = ()
     if getattr(statement, "is_select", False):
@@ -107,14 +111,13 @@ def _compile(statement: Any, dialect: Dialect, params: Mapping[str, Any], is_ins
         results = tuple(
             c.type.dialect_impl(dialect).result_processor(dialect, None) for c in columns
         )
-    positional = compiled.positiontup
     return _Plan(
         sql=str(compiled),
-        names=tuple(positional) if dialect.positional else None,
-        binds=tuple(binds),
-        defaults=tuple(defaults),
+        params=tuple(described),
+        positional=bool(dialect.positional),
         row=row,
         results=results,
+        converts=any(p is not None for p in results),
     )
 
 
@@ -124,17 +127,18 @@ def _row_class(names: list[str]) -> Any:
 
 
 def _values(plan: _Plan, params: Mapping[str, Any]) -> Any:
-    values = dict(params)
-    for name, default in plan.defaults:
-        values[name] = default
-    for name, processor in plan.binds:
-        values[name] = processor(values[name])
-    if plan.names is not None:
-        return tuple(values[name] for name in plan.names)
-    return values
+    values = []
+    for name, default, processor in plan.params:
+        value = params[name] if default is _REQUIRED else params.get(name, default)
+        values.append(value if processor is None else processor(value))
+    if plan.positional:
+        return values
+    return dict(zip((name for name, _, _ in plan.params), values, strict=True))
 
 
 def _row(plan: _Plan, raw: Sequence[Any]) -> Any:
+    if not plan.converts:
+        return plan.row._make(raw)
     return plan.row._make(
         value if processor is None else processor(value)
         for value, processor in zip(raw, plan.results, strict=True)
