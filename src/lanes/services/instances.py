@@ -262,6 +262,8 @@ def correlate_message(
             target = row.id
         else:
             if instance_id is not None:
+                if repo.get_instance(conn, instance_id) is None:
+                    raise NotFound(f"process instance {instance_id} does not exist")
                 raise Conflict(
                     f"process instance {instance_id} is not waiting for message '{name}'"
                 )

@@ -232,7 +232,9 @@ def _act(
 
 
 def _ended_how(row: Any) -> str:
-    return f"completed by {row.task_ended_by}" if row.task_ended_by else "cancelled"
+    """'completed by rita', 'returned by ann', 'withdrawn', 'cancelled'..."""
+    reason = row.task_end_reason or "cancelled"
+    return f"{reason} by {row.task_ended_by}" if row.task_ended_by else reason
 
 
 def _worker(conn: Any, actor: Actor, row: Any) -> None:
@@ -470,7 +472,7 @@ def assign_node(
                 f"'{node_id}' is not a user task of process '{row.process_key}'",
                 {"field": "node_id"},
             )
-        if row.suspended:
+        if row.suspended or repo.definition_suspended(conn, row.definition_id):
             raise Conflict(f"process instance {instance_id} is suspended; activate it first")
         session.execute(row, cmd.AssignNode(node_id, assignee, actor.user_id))
         oplog.record(

@@ -188,8 +188,7 @@ def _act(
 
 def _refuse_ended(conn: Any, row: Any, doing: str) -> None:
     if row.task_ended_at is not None:
-        task = repo.get_task(conn, row.task_id)
-        how = task.end_reason if task is not None and task.end_reason else "ended"
+        how = row.task_end_reason or "ended"
         if row.task_ended_by:
             how += f" by {row.task_ended_by}"
         raise Invalid(

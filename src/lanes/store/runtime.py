@@ -56,6 +56,13 @@ def get_definition(conn: Connection, definition_id: int) -> Row[Any] | None:
     return conn.execute(select(t.definition).where(t.definition.c.id == definition_id)).first()
 
 
+def definition_suspended(conn: Connection, definition_id: int) -> bool:
+    suspended = conn.execute(
+        select(t.definition.c.suspended).where(t.definition.c.id == definition_id)
+    ).scalar()
+    return bool(suspended)
+
+
 def definition_resource(conn: Connection, definition_id: int) -> bytes:
     resource: bytes = conn.execute(
         select(t.definition.c.resource).where(t.definition.c.id == definition_id)
@@ -162,6 +169,7 @@ def _instance_of_task_query(for_update: bool) -> Any:
             t.task.c.id.label("task_id"),
             t.task.c.ended_at.label("task_ended_at"),
             t.task.c.ended_by.label("task_ended_by"),
+            t.task.c.end_reason.label("task_end_reason"),
             t.task.c.assignee.label("task_assignee"),
             t.task.c.owner.label("task_owner"),
             t.task.c.delegation.label("task_delegation"),

@@ -425,6 +425,8 @@ def test_correlate_message_by_instance_id(services: Services) -> None:
     assert instances.get_instance(services, ADMIN, first.id).active_nodes == ["wait_paid"]
     with pytest.raises(Conflict, match="not waiting"):
         instances.correlate_message(services, ADMIN, "paid", instance_id=second.id)
+    with pytest.raises(NotFound, match="does not exist"):
+        instances.correlate_message(services, ADMIN, "paid", instance_id=second.id + 10**9)
 
 
 def test_a_message_is_delivered_once(services: Services) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from lanes.services import instances, tasks
+from lanes.services import deployments, instances, tasks
 from lanes.services.actor import Actor
 from lanes.services.context import Services
 from lanes.services.errors import Conflict, Forbidden, Invalid, NotFound
@@ -610,6 +610,10 @@ def test_assign_node_errors(services: Services, review: TaskView) -> None:
         tasks.assign_node(services, ADMIN, review.instance_id, "no_such_node", "zoe")
     instances.set_suspended(services, ADMIN, review.instance_id, True)
     with pytest.raises(Conflict):
+        tasks.assign_node(services, ADMIN, review.instance_id, "sign", "zoe")
+    instances.set_suspended(services, ADMIN, review.instance_id, False)
+    deployments.set_definition_suspended(services, ADMIN, review.definition_id, True)
+    with pytest.raises(Conflict, match="suspended"):
         tasks.assign_node(services, ADMIN, review.instance_id, "sign", "zoe")
 
 

@@ -108,8 +108,16 @@ def _unauthorized(request: Request, message: str) -> JSONResponse:
 
 
 def _service_fields(exc: ServiceError) -> list[dict[str, str]]:
+    if exc.status != 400:
+        return []
+    several = exc.details.get("fields")  # e.g. field rights: {"amount": "required", ...}
+    if isinstance(several, dict):
+        return [
+            {"name": str(name), "type": str(why), "message": f"{name}: {why}"}
+            for name, why in several.items()
+        ]
     field = exc.details.get("field")
-    if exc.status != 400 or not isinstance(field, str):
+    if not isinstance(field, str):
         return []
     return [{"name": field, "type": "invalid", "message": exc.message}]
 
