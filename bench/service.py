@@ -143,6 +143,47 @@ def todo_query(url: str, open_tasks: int, samples: int = 200) -> dict[str, Any]:
     }
 
 
+def camunda_python_lifecycle(cases: int) -> dict[str, Any]:
+    """The same leave cases on camunda-python 0.1.2 in its SQL-backed mode (its `Store` on
+    a SQLite file, as its documentation sets it up): every command persists there."""
+    try:
+        from camunda.engine import ProcessEngine
+        from camunda.parser import parse_bpmn_xml
+        from camunda.persistence.store import Store
+    except ImportError as exc:
+        return {"engine": "camunda-python", "skipped": f"not installed ({exc})"}
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store(f"sqlite:///{tmp}/camunda.db")
+        engine = ProcessEngine(store=store)
+        engine.deploy(parse_bpmn_xml(MODEL.read_text(encoding="utf-8"), source_name="leave"))
+
+        def one_case(i: int) -> int:
+            days = 2 if i % 2 else 5
+            case = engine.start_process_instance_by_key("leave", {"days": days})
+            done = 0
+            while True:
+                open_tasks = engine.create_task_query(process_instance_id=case.id)
+                if not open_tasks:
+                    return done
+                for task in open_tasks:
+                    engine.complete_task(task.id, {"days": days})
+                    done += 1
+
+        for i in range(5):  # warm-up
+            one_case(i)
+        started = time.perf_counter()
+        completions = sum(one_case(i) for i in range(cases))
+        seconds = time.perf_counter() - started
+        store.close()
+    return {
+        "engine": "camunda-python 0.1.2, Store on SQLite",
+        "cases": cases,
+        "seconds": round(seconds, 3),
+        "cases_per_s": round(cases / seconds, 1),
+        "completions_per_s": round(completions / seconds, 1),
+    }
+
+
 def http_lifecycle(threads: int, seconds: float) -> dict[str, Any]:
     """Through the native API with `threads` concurrent clients: task completions alone (on
     tasks made beforehand), and the whole leave lifecycle (start, read the case's tasks,
@@ -225,6 +266,9 @@ def main() -> int:
     parser.add_argument("--cases", type=int, default=500)
     parser.add_argument("--postgres", default=os.environ.get("LANES_BENCH_POSTGRES_URL"))
     parser.add_argument("--todo", type=int, default=0, help="open tasks for the to-do query")
+    parser.add_argument(
+        "--camunda", type=int, default=0, help="cases on camunda-python's SQL-backed mode"
+    )
     parser.add_argument("--http-threads", type=int, default=8)
     parser.add_argument("--http-seconds", type=float, default=0, help="0: no HTTP run")
     parser.add_argument("--out")
@@ -240,6 +284,8 @@ def main() -> int:
         results["lifecycle"].append(lifecycle(args.postgres, args.cases))
         if args.todo:
             results["todo"].append(todo_query(args.postgres, args.todo))
+    if args.camunda:
+        results["camunda_python"] = camunda_python_lifecycle(args.camunda)
     if args.http_seconds:
         results["http"] = http_lifecycle(args.http_threads, args.http_seconds)
     text = json.dumps(results, indent=2)
