@@ -64,9 +64,11 @@ class Database:
             # takes the write lock, never from inside it through another connection
             self._ensure_headroom()
         with self.engine.connect() as conn:
+            if self.is_sqlite:
+                conn = conn.execution_options(lanes_begin="IMMEDIATE")
             self._local.conn = conn
             try:
-                with self._transaction(conn, "IMMEDIATE"):
+                with conn.begin():
                     yield conn
             except BaseException:
                 if getattr(self._local, "reserved_inside", False):
@@ -78,69 +80,54 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        with self.engine.connect() as conn, self._transaction(conn, "DEFERRED"):
+        with self.engine.connect() as conn, conn.begin():
             yield conn
 
-    @contextmanager
-    def _transaction(self, conn: Connection, mode: str) -> Iterator[None]:
-        """A transaction on `conn`. On SQLite, BEGIN and COMMIT go to the driver's
-        connection directly: SQLAlchemy's transaction machinery costs more than the few
-        statements of a command. A statement run through SQLAlchemy inside it autobegins
-        a transaction object of its own, which the begin hook leaves empty (one is open
-        already) and which is then committed or rolled back in its place."""
-        if not self.is_sqlite:
-            with conn.begin():
-                yield
-            return
-        raw = conn.connection.driver_connection
-        self._count()
-        raw.execute(f"BEGIN {mode}")  # type: ignore[union-attr]
-        try:
-            yield
-        except BaseException:
-            if conn.in_transaction():
-                conn.rollback()
-            else:
-                raw.rollback()  # type: ignore[union-attr]
-            raise
-        if conn.in_transaction():
-            conn.commit()
-        else:
-            raw.commit()  # type: ignore[union-attr]
-
     def next_id(self) -> int:
-        """A fresh 64-bit id, unique across every process sharing the database."""
-        with self._ids_lock:
-            if self._next_id > self._last_id:
-                self._reserve_block()
-            value = self._next_id
-            self._next_id += 1
-            return value
+        """A fresh 64-bit id, unique across every process sharing the database.
+
+        `_ids_lock` is never held while waiting for the database: a command holding
+        SQLite's write lock may be waiting for `_ids_lock`, so a thread that held it while
+        queueing for the write lock would stall both until the busy timeout."""
+        while True:
+            with self._ids_lock:
+                if self._next_id <= self._last_id:
+                    value = self._next_id
+                    self._next_id += 1
+                    return value
+                inside = getattr(self._local, "conn", None) if self.is_sqlite else None
+                if inside is not None:
+                    # a command outgrew its headroom: SQLite allows no second writer, so the
+                    # block is reserved in the command's own transaction (this thread holds
+                    # the write lock, nobody is waited for); a rollback drops the block
+                    self._local.reserved_inside = True
+                    start, end = _take_block(inside)
+                    self._next_id, self._last_id = start, end - 1
+                    continue
+            self._refill()
 
     def _ensure_headroom(self) -> None:
         with self._ids_lock:
+            if self._last_id - self._next_id >= ID_HEADROOM:
+                return
+        self._refill()
+
+    def _refill(self) -> None:
+        """Reserve a block in a short transaction of its own (ids never wait for, or roll
+        back with, a command) and use it unless another thread refilled meanwhile; a
+        block lost that way costs nothing but unused numbers."""
+        with self.engine.connect() as conn:
+            if self.is_sqlite:
+                conn = conn.execution_options(lanes_begin="IMMEDIATE")
+            with conn.begin():
+                start, end = _take_block(conn)
+        with self._ids_lock:
             if self._last_id - self._next_id < ID_HEADROOM:
-                self._reserve_block()
+                self._next_id, self._last_id = start, end - 1
 
     def _drop_block(self) -> None:
         with self._ids_lock:
             self._next_id, self._last_id = 0, -1
-
-    def _reserve_block(self) -> None:
-        inside = getattr(self._local, "conn", None) if self.is_sqlite else None
-        if inside is not None:
-            # a command outgrew its headroom: reserve in its own transaction (SQLite allows
-            # no second writer); if it rolls back, the block is dropped with it
-            self._local.reserved_inside = True
-            start, end = _take_block(inside)
-        else:
-            # its own short transaction, so ids never wait for (or roll back with) a command
-            with self.engine.connect() as conn:
-                if self.is_sqlite:
-                    conn = conn.execution_options(lanes_begin="IMMEDIATE")
-                with conn.begin():
-                    start, end = _take_block(conn)
-        self._next_id, self._last_id = start, end - 1
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -184,7 +171,5 @@ def _configure_sqlite(engine: Engine, synchronous: str) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        if conn.connection.driver_connection.in_transaction:  # type: ignore[union-attr]
-            return  # begun by Database._transaction
         mode = conn.get_execution_options().get("lanes_begin", "DEFERRED")
         conn.exec_driver_sql(f"BEGIN {mode}")

@@ -84,6 +84,37 @@ def insert_user(conn: Connection, user_id: str) -> None:
     conn.execute(t.user.insert().values(id=user_id, name=user_id, admin=False, created_at=T0))
 
 
+def test_a_block_refill_never_stalls_a_command_that_needs_an_id(database: Database) -> None:
+    """One thread refills the id block while another, holding SQLite's write lock, asks
+    for an id: the refill waits for the write lock, so it must not hold the id lock
+    meanwhile (it did once: both stalled until the busy timeout, and the refill failed
+    with 'database is locked')."""
+    if not database.is_sqlite:
+        pytest.skip("PostgreSQL refills without waiting for a command's transaction")
+    database.next_id()
+    inside, done = threading.Event(), threading.Event()
+    failures: list[BaseException] = []
+
+    def refill() -> None:
+        inside.wait()
+        try:
+            database._ensure_headroom()  # queues behind the command's write lock
+        except BaseException as error:
+            failures.append(error)
+
+    refiller = threading.Thread(target=refill)
+    refiller.start()
+    with database.write():
+        with database._ids_lock:  # the block runs low while the command runs
+            database._next_id = database._last_id - 10
+        inside.set()
+        done.wait(0.3)  # let the refill reach the write lock
+        taken = [database.next_id() for _ in range(3)]
+    refiller.join()
+    assert failures == []
+    assert len(set(taken)) == 3
+
+
 def test_write_commits_when_the_block_ends(database: Database) -> None:
     with database.write() as conn:
         insert_user(conn, "kept")
