@@ -32,6 +32,7 @@ from lanes.store import runtime as repo
 __all__ = [
     "FORM_ADMIN_ROLE",
     "FormView",
+    "Scope",
     "TaskFormView",
     "check_completion",
     "copy_flow_rules",
@@ -388,14 +389,17 @@ def _empty(value: Any) -> bool:
     return isinstance(value, list | dict) and not value
 
 
-def check_completion(conn: Any, actor: Actor, row: Any, variables: Mapping[str, Any]) -> None:
+def check_completion(
+    conn: Any, actor: Actor, row: Any, variables: Mapping[str, Any], *, completing: bool = True
+) -> None:
     """Refuse a completion the completing user's rights at the task's node do not allow.
 
     Called by services.tasks.complete inside its transaction, before the engine runs.
     A variable for a field that is `r` or `h` is refused, and so is a `b` field the
     variables leave out or leave empty (for a sub-table: in any row sent); the one
-    `Invalid` names every offending field. A task without a form key, or whose form is
-    not defined, completes as before.
+    `Invalid` names every offending field. A sub-table must be sent as a list of rows.
+    `completing=False` checks a variable write on the task (no `b` fields needed yet).
+    A task without a form key, or whose form is not defined, completes as before.
     """
     if not row.task_form_key:  # most tasks: no statement spent
         return
@@ -414,23 +418,26 @@ def check_completion(conn: Any, actor: Actor, row: Any, variables: Mapping[str, 
         right = granted[field.path]
         if right in (forms.READ, forms.HIDDEN) and field.name in variables:
             refused[field.path] = "read-only" if right == forms.READ else "hidden"
-        elif right == forms.REQUIRED and _empty(variables.get(field.name)):
+        elif completing and right == forms.REQUIRED and _empty(variables.get(field.name)):
             refused[field.path] = "required"
     for table in form.sub_tables:
-        rows = variables.get(table.name)
-        if not isinstance(rows, list):
+        if table.name not in variables:
             continue
-        for value in rows:
-            cells = value if isinstance(value, dict) else {}
+        rows = variables[table.name]
+        if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+            refused[table.name] = "not a list of rows"
+            continue
+        for cells in rows:
             for field in table.fields:
                 right = granted[field.path]
                 if right in (forms.READ, forms.HIDDEN) and field.name in cells:
                     refused[field.path] = "read-only" if right == forms.READ else "hidden"
-                elif right == forms.REQUIRED and _empty(cells.get(field.name)):
+                elif completing and right == forms.REQUIRED and _empty(cells.get(field.name)):
                     refused[field.path] = "required"
     if refused:
         listed = ", ".join(f"{path} ({why})" for path, why in sorted(refused.items()))
+        doing = "complete" if completing else "set these values on"
         raise Invalid(
-            f"the form '{form.key}' does not let you complete task {row.task_id} so: {listed}",
+            f"the form '{form.key}' does not let you {doing} task {row.task_id} so: {listed}",
             {"fields": dict(sorted(refused.items()))},
         )

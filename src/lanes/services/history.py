@@ -129,7 +129,8 @@ def completion_of(
     the current values of the names the completion set)."""
     with svc.db.read() as conn:
         row = repo.get_instance(conn, task.instance_id)
-        assert row is not None
+        if row is None:  # deleted since the task was read
+            raise NotFound(f"process instance {task.instance_id} does not exist")
         if task.ended_at is None:  # resolved back to its owner: the same task again
             opened = [
                 r for r in repo.instance_tasks(conn, task.instance_id, True) if r.id == task.id

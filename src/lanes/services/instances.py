@@ -262,8 +262,14 @@ def correlate_message(
             target = row.id
         else:
             if instance_id is not None:
-                if repo.get_instance(conn, instance_id) is None:
+                target_row = repo.get_instance(conn, instance_id)
+                if target_row is None:
                     raise NotFound(f"process instance {instance_id} does not exist")
+                if not may_see(conn, actor, target_row):
+                    raise Forbidden(
+                        f"you did not start process instance {instance_id} or take part "
+                        "in it, so you may not send it messages"
+                    )
                 raise Conflict(
                     f"process instance {instance_id} is not waiting for message '{name}'"
                 )
@@ -377,12 +383,12 @@ def delete_instance(
 ) -> bool:
     """Delete a case with its history and the cases it called (admins); the operation log
     keeps the deletion. False when there was nothing to delete."""
+    if not actor.admin:  # before looking: whether a case exists is not for everyone
+        raise Forbidden("only administrators may delete process instances")
     with svc.db.write() as conn:
         row = repo.get_instance(conn, instance_id)
         if row is None:
             return False
-        if not actor.admin:
-            raise Forbidden("only administrators may delete process instances")
         Session(svc, conn).lock(instance_id)
         cases_store.delete_instance(conn, instance_id)
         oplog.record(

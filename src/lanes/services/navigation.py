@@ -258,7 +258,7 @@ def parse_overrides(raw: Mapping[str, str]) -> dict[str, Any]:
             raise Invalid("a variable override needs a name of 1-255 characters", {"field": "var"})
         try:
             values[name] = json.loads(text) if len(text) <= 10_000 else text
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested beyond reason
             values[name] = text
     return values
 
@@ -372,7 +372,8 @@ def _task_context(svc: Services, actor: Actor, task_id: int, overrides: dict[str
     with svc.db.read() as conn:
         row = repo.get_instance(conn, task.instance_id)
         task_row = repo.get_task(conn, task_id)
-        assert row is not None and task_row is not None
+        if row is None or task_row is None:  # deleted since the task was read
+            raise NotFound(f"task {task_id} does not exist")
         definitions = svc.models.get(
             row.definition_id, lambda: repo.definition_resource(conn, row.definition_id)
         )

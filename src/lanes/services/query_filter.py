@@ -43,6 +43,9 @@ __all__ = [
 
 MAX_FILTER_LENGTH = 4000
 MAX_DEPTH = 32
+MAX_SORT_KEYS = 8
+# ASCII digits only: str.isdigit() also accepts '²', which int() refuses
+_DIGITS = frozenset("0123456789")
 OPERATORS = ("=", "<>", "<", ">", "<=", ">=")
 Kind = Literal["int", "text", "date", "code"]
 
@@ -116,9 +119,9 @@ def _tokens(text: str, what: str) -> list[_Token]:
             value, end = _quoted(text, i, what)
             found.append(_Token("text", value, i))
             i = end
-        elif char.isdigit() or (char == "-" and text[i + 1 : i + 2].isdigit()):
+        elif char in _DIGITS or (char == "-" and text[i + 1 : i + 2] in _DIGITS):
             end = i + 1
-            while end < len(text) and text[end].isdigit():
+            while end < len(text) and text[end] in _DIGITS:
                 end += 1
             found.append(_Token("int", int(text[i:end]), i))
             i = end
@@ -227,7 +230,9 @@ def parse_filter(text: str, what: str = "filter") -> Expression:
 
 
 def parse_sort(text: str, what: str = "sort") -> list[SortKey]:
-    """`Field [ASC|DESC]`, several separated by commas."""
+    """`Field [ASC|DESC]`, several separated by commas (at most MAX_SORT_KEYS)."""
+    if len(text) > MAX_FILTER_LENGTH:
+        raise _invalid(what, f"longer than {MAX_FILTER_LENGTH} characters", MAX_FILTER_LENGTH)
     if not text.strip():
         raise _invalid(what, "the sort order is empty", 0)
     parser = _Parser(text, what)
@@ -243,6 +248,8 @@ def parse_sort(text: str, what: str = "sort") -> list[SortKey]:
         else:
             parser.keyword("ASC")
         keys.append(SortKey(token.value, descending))
+        if len(keys) > MAX_SORT_KEYS:
+            raise _invalid(what, f"at most {MAX_SORT_KEYS} sort keys", token.position)
         if parser.token.kind == "end":
             return keys
         if parser.token.kind != ",":

@@ -47,12 +47,12 @@ def _lookup(conn: Any, reference: str) -> Any:
     if ":" in reference:
         key, _, rest = reference.partition(":")
         version = rest.partition(":")[0]
-        if not version.isdigit() or len(version) > 9:
+        if not (version.isascii() and version.isdigit()) or len(version) > 9:
             return None
         rows, _ = repo.list_definitions(conn, key, False, 0, 100_000)
         return next((r for r in rows if r.version == int(version)), None)
     row = repo.latest_definition(conn, reference)
-    if row is None and reference.isdigit() and len(reference) <= 18:
+    if row is None and reference.isascii() and reference.isdigit() and len(reference) <= 18:
         row = repo.get_definition(conn, int(reference))
     return row
 

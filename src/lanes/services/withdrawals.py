@@ -14,7 +14,7 @@ from lanes.services import instances, tasks
 from lanes.services.actor import Actor
 from lanes.services.assignments import acting_as
 from lanes.services.context import Services
-from lanes.services.errors import Conflict
+from lanes.services.errors import Conflict, NotFound
 from lanes.services.views import TaskView
 from lanes.store import runtime as repo
 
@@ -35,7 +35,8 @@ def withdraw_latest(svc: Services, actor: Actor, instance_id: int, user_id: str)
     instances.get_instance(svc, actor, instance_id)  # 404 / 403
     with svc.db.read() as conn:
         row = repo.get_instance(conn, instance_id)
-        assert row is not None
+        if row is None:  # deleted since it was read
+            raise NotFound(f"process instance {instance_id} does not exist")
         if row.status != "active":
             raise Conflict(
                 f"process instance {instance_id} has ended ({row.status}); "

@@ -21,7 +21,7 @@ from datetime import datetime
 from typing import Any
 
 from lanes.engine import commands as cmd
-from lanes.services import oplog, tasks
+from lanes.services import forms, oplog, tasks
 from lanes.services.actor import Actor
 from lanes.services.context import Services
 from lanes.services.errors import Conflict, Forbidden, Invalid, NotFound
@@ -254,6 +254,8 @@ def reassign(
             )
         commands: list[cmd.Command] = []
         if values:
+            # the same field rights as a completion: no writing what one may only read
+            forms.check_completion(conn, actor, row, values, completing=False)
             commands.append(cmd.SetVariables(values))
         if target is None:  # to nobody: no longer performed either
             commands.append(cmd.UnclaimTask(str(task_id), actor.user_id))
@@ -402,8 +404,8 @@ def allocate(
                     perform=True,
                 )
             )
-        except (Conflict, Invalid, Forbidden):
-            continue  # ended, suspended or taken since it was listed: not ready any more
+        except (Conflict, Invalid, Forbidden, NotFound):
+            continue  # ended, suspended, taken or deleted since it was listed
     return allocated
 
 

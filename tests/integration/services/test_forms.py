@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from lanes.forms import Scope
-from lanes.services import forms, identity, instances, tasks
+from lanes.services import forms, identity, instances, tasks, work_items
 from lanes.services.actor import Actor
 from lanes.services.context import Services
 from lanes.services.errors import Forbidden, Invalid, NotFound
@@ -296,6 +296,29 @@ def test_a_completion_within_the_rights_goes_through(org: Services, trip: int) -
     )
     assert task_at(org, trip, "check")  # moved on
     assert instances.get_variables(org, ADMIN, trip)["days"] == 3
+
+
+def test_a_sub_table_must_come_as_a_list_of_rows(org: Services, trip: int) -> None:
+    fill_rules(org)
+    task = task_at(org, trip, "fill")
+    for stops in ("Oslo", {"city": "Oslo"}, ["Oslo"]):
+        with pytest.raises(Invalid) as caught:
+            tasks.complete(org, ANN, task.id, {"days": 3, "stops": stops})
+        assert caught.value.details["fields"] == {"stops": "not a list of rows"}
+
+
+def test_writing_variables_on_a_work_item_keeps_to_the_rights(org: Services, trip: int) -> None:
+    """reassign-and-perform with data: the rights of a completion, none yet required."""
+    fill_rules(org)
+    task = task_at(org, trip, "fill")
+    with pytest.raises(Invalid, match="set these values") as caught:
+        work_items.reassign(
+            org, ANN, trip, task.id, "ann", perform=True, variables={"reason": "mine"}
+        )
+    assert caught.value.details["fields"] == {"reason": "read-only"}
+    assert instances.get_variables(org, ADMIN, trip)["reason"] == "fair"
+    work_items.reassign(org, ANN, trip, task.id, "ann", perform=True, variables={"note": "x"})
+    assert instances.get_variables(org, ADMIN, trip)["note"] == "x"
 
 
 def test_rights_of_one_node_do_not_bind_another(org: Services, trip: int) -> None:

@@ -86,6 +86,7 @@ def test_parse_filter_builds_the_tree(text: str, tree: Any) -> None:
         ("ID ! 1", 3, "unexpected character '!'"),
         ("ID = 'a' OR", 11, "field name"),
         ("(" * 40 + "ID = 1" + ")" * 40, 32, "nested"),
+        ("ID = \u00b2", 5, "unexpected character"),  # a digit to str.isdigit, not to int()
     ],
 )
 def test_parse_filter_refuses_with_the_position(text: str, position: int, words: str) -> None:
@@ -115,7 +116,14 @@ def test_parse_sort(text: str, keys: list[SortKey]) -> None:
 
 @pytest.mark.parametrize(
     ("text", "position"),
-    [("", 0), ("ID DOWN", 3), ("ID,", 3), ("'ID'", 0), ("ID ASC DESC", 7)],
+    [
+        ("", 0),
+        ("ID DOWN", 3),
+        ("ID,", 3),
+        ("'ID'", 0),
+        ("ID ASC DESC", 7),
+        (",".join(["ID"] * 9), 24),  # more keys than any ORDER BY needs
+    ],
 )
 def test_parse_sort_refuses_with_the_position(text: str, position: int) -> None:
     with pytest.raises(Invalid) as caught:

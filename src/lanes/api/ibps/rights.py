@@ -16,7 +16,6 @@ from fastapi import APIRouter, Body, Query
 
 from lanes.api.deps import ActorDep, ServicesDep
 from lanes.api.ibps.envelope import IbpsRoute, envelope
-from lanes.forms import Scope
 from lanes.services import forms
 from lanes.services.errors import Invalid
 
@@ -70,7 +69,7 @@ def _level(source: Mapping[str, Any], *keys: str) -> str | None:
     return None
 
 
-def _scope(source: Mapping[str, Any], level: str | None, keys: Mapping[str, Any]) -> Scope:
+def _scope(source: Mapping[str, Any], level: str | None, keys: Mapping[str, Any]) -> forms.Scope:
     """The scope named by `keys` at `level` (inferred from the keys when None)."""
     form_key = _required(source, "formKey")
     flow_key = _text(keys, "flowKey")
@@ -78,11 +77,11 @@ def _scope(source: Mapping[str, Any], level: str | None, keys: Mapping[str, Any]
     if level is None:
         level = "node" if node_id else ("flow" if flow_key else "form")
     if level == "form":
-        return Scope(form_key)
+        return forms.Scope(form_key)
     flow_key = _required(keys, "flowKey")
     if level == "flow":
-        return Scope(form_key, flow_key)
-    return Scope(form_key, flow_key, _required(keys, "nodeId"), _text(keys, "parentFlowKey"))
+        return forms.Scope(form_key, flow_key)
+    return forms.Scope(form_key, flow_key, _required(keys, "nodeId"), _text(keys, "parentFlowKey"))
 
 
 def _permission(body: Mapping[str, Any]) -> Any:
@@ -98,7 +97,7 @@ def _permission(body: Mapping[str, Any]) -> Any:
         raise Invalid(f"permission is not valid JSON: {error}", {"field": "permission"}) from None
 
 
-def _flow_scope(body: Mapping[str, Any], permission: Any) -> Scope:
+def _flow_scope(body: Mapping[str, Any], permission: Any) -> forms.Scope:
     """Scope keys of saveFlowPermission / resetFlowPermission: in the body, else inside
     the permission object; a node scope when a node id is given, else the flow."""
     inner = permission if isinstance(permission, Mapping) else {}

@@ -78,6 +78,11 @@ def test_odd_path_values_do_not_break_the_server(act: Act) -> None:
     task = act.running(case)[0]["id"]
     odd = act.client.get(f"/todo-task/{task}/next-node?var.=1&var.x=%00", headers=act.admin)
     assert odd.status_code == 400, odd.text
+    deep = act.client.get(f"/todo-task/{task}/next-node?var.x={'[' * 2000}", headers=act.admin)
+    assert deep.status_code == 200, deep.text  # not JSON after all: taken as a string
+    for reference in ("\u00b2", "review:\u00b2"):  # digits to str.isdigit, not to int()
+        start = act.client.post("/activity-task", headers=act.admin, json={"processId": reference})
+        assert start.status_code == 404, start.text
 
 
 def test_unknown_paths_and_wrong_methods_answer_in_the_dialects_envelope(act: Act) -> None:
