@@ -38,6 +38,7 @@ __all__ = [
     "copy_flow_rules",
     "define_form",
     "get_form",
+    "hidden_fields",
     "may_manage",
     "remove_flow_rules",
     "reset_fields",
@@ -366,6 +367,22 @@ def task_form(svc: Services, actor: Actor, task_id: int) -> TaskFormView:
     return TaskFormView(
         task_id, form.key, form.name, scope.flow_key or "", task.node_id, values, visible, tables
     )
+
+
+def hidden_fields(conn: Any, actor: Actor, task: Any, instance: Any) -> set[str]:
+    """The variable names of the task's form (fields and sub-tables) that are hidden
+    from `actor` at the task's node; none for a task without a defined form."""
+    if not task.form_key:
+        return set()
+    form_row = store.get_form(conn, task.form_key)
+    if form_row is None:
+        return set()
+    form = _parsed(form_row)
+    scope = _task_scope(conn, task, instance)
+    saved = _saved(conn, form.key, scope.flow_key)
+    granted = forms.rights(form, saved, scope, person(conn, actor.user_id))
+    hidden = {f.name for f in form.main.fields if granted.fields[f.path] == forms.HIDDEN}
+    return hidden | {t.name for t in form.sub_tables if granted.tables[t.name] == forms.HIDDEN}
 
 
 def _may_see_task(conn: Any, actor: Actor, task: Any) -> bool:

@@ -13,7 +13,7 @@ from typing import Any
 
 import orjson
 
-from lanes.services import instances, tasks
+from lanes.services import forms, instances, tasks
 from lanes.services.actor import Actor
 from lanes.services.context import Services
 from lanes.services.deployments import definition_view
@@ -143,8 +143,10 @@ def completion_of(
             ]
         next_tasks = _views(conn, opened)
         notes = [c.message for c in repo.comments(conn, task_id=task.id) if c.kind == "comment"]
-        if submitted is None:
-            submitted = _submitted(conn, row, task.id)
+        if submitted is None:  # read back by someone: not what their rights hide
+            hidden = forms.hidden_fields(conn, actor, repo.get_task(conn, task.id), row)
+            values = _submitted(conn, row, task.id)
+            submitted = {k: v for k, v in values.items() if k not in hidden}
     return Completion(
         task, notes[-1] if notes else None, submitted, row.status != "active", next_tasks
     )

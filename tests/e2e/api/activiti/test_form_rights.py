@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import json
+
 from tests.e2e.api.native.test_forms import expense  # noqa: F401 - the fixture
-from tests.e2e.support import Api, Headers
+from tests.e2e.support import Api, Headers, token_of
 
 
 def test_completing_against_the_rights_is_400_and_applies_nothing(
@@ -29,3 +31,34 @@ def test_completing_against_the_rights_is_400_and_applies_nothing(
     )
     assert done.status_code == 200, done.text
     assert [t["taskDefKey"] for t in done.json()["data"]["nextTasks"]] == ["approve"]
+
+
+def test_reading_a_completion_leaves_out_what_the_readers_rights_hide(
+    api: Api,
+    expense: tuple[Headers, int],  # noqa: F811 - the imported fixture
+) -> None:
+    """At approve only ann may see the verdict: the admin reading her completion there
+    does not get it back."""
+    ann, instance_id = expense
+    only_ann = [{"type": "employee", "rightsId": "ann", "rightsName": ""}]
+    permission = {"field": [{"name": "verdict", "read": only_ann, "edit": only_ann}]}
+    response = api.client.post(
+        "/ibps/platform/v3/form/rights/savePermission",
+        headers={"X-Authorization-access_token": token_of(api.admin)},
+        json={
+            "formKey": "expense",
+            "flowKey": "expense",
+            "nodeId": "approve",
+            "rightsScope": "node",
+            "permission": json.dumps(permission),
+        },
+    )
+    assert response.status_code == 200, response.text
+    api.complete(api.open_task(instance_id, "submit")["id"], ann, variables={"amount": 3})
+    approve = api.open_task(instance_id, "approve")["id"]
+    api.complete(approve, ann, variables={"verdict": "fine", "note": "ok"})
+    path = f"/todo-task/proc-inst/{instance_id}/task/approve"
+    seen_by_admin = api.client.get(path, headers=api.admin).json()["data"]["variables"]
+    assert seen_by_admin == {"note": "ok"}
+    seen_by_ann = api.client.get(path, headers=ann).json()["data"]["variables"]
+    assert seen_by_ann == {"note": "ok", "verdict": "fine"}
