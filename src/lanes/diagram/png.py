@@ -12,6 +12,8 @@ from lxml import etree
 # A PNG side longer than this is scaled down: a model laid out automatically can be wide,
 # and a raster image of it at full size would cost memory for nothing anyone can read.
 MAX_PNG_SIDE = 8000.0
+# and the whole image to this many pixels (4 bytes each while cairo draws it: 64 MB)
+MAX_PNG_PIXELS = 16_000_000.0
 
 
 class PngUnavailable(Exception):
@@ -19,7 +21,8 @@ class PngUnavailable(Exception):
 
 
 def svg_to_png(svg: str) -> bytes:
-    """The PNG image of `svg` (scaled down if a side would exceed `MAX_PNG_SIDE` pixels).
+    """The PNG image of `svg`, scaled down if a side would exceed `MAX_PNG_SIDE` pixels or
+    the image `MAX_PNG_PIXELS`.
 
     Raises:
         PngUnavailable: cairosvg is not installed (pip install 'lanes[png]') or cairo is
@@ -39,7 +42,13 @@ def svg_to_png(svg: str) -> bytes:
 def _scale(data: bytes) -> float:
     root = etree.fromstring(data, parser=etree.XMLParser(resolve_entities=False, no_network=True))
     try:
-        side = max(float(root.get("width", "0")), float(root.get("height", "0")))
+        width, height = float(root.get("width", "0")), float(root.get("height", "0"))
     except ValueError:
         return 1.0
-    return MAX_PNG_SIDE / side if side > MAX_PNG_SIDE else 1.0
+    scale = 1.0
+    if max(width, height) > MAX_PNG_SIDE:
+        scale = MAX_PNG_SIDE / max(width, height)
+    pixels = width * height * scale * scale
+    if pixels > MAX_PNG_PIXELS:
+        scale *= (MAX_PNG_PIXELS / pixels) ** 0.5
+    return scale

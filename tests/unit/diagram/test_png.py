@@ -41,3 +41,16 @@ def test_a_very_wide_diagram_is_scaled_down_in_png() -> None:
 
     assert png.startswith(PNG_SIGNATURE)
     assert width == 8000
+
+
+def test_a_large_square_diagram_is_scaled_down_to_the_pixel_budget() -> None:
+    pytest.importorskip("cairosvg")
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 7000 7000" width="7000" '
+        'height="7000"><rect x="0" y="0" width="7000" height="7000" fill="#ffffff"/></svg>'
+    )
+    png = svg_to_png(svg)
+    width = int.from_bytes(png[16:20], "big")
+    height = int.from_bytes(png[20:24], "big")
+
+    assert width == height == 4000  # 16 million pixels, not 49
