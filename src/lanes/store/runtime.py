@@ -448,6 +448,10 @@ def _todo_by_creation(
         .where(and_(t.task_candidate.c.offered, or_(*candidate)))
         .distinct()
     )
+    if conn.dialect.name == "postgresql":
+        # a few thousand index entries: starting parallel workers costs PostgreSQL more
+        # than the query itself (p50 4 ms without, 10-20 ms with, at 1M open tasks)
+        conn.exec_driver_sql("SET LOCAL max_parallel_workers_per_gather = 0")
     both = union_all(assigned, offered).subquery("todo")
     id_column, created = both.c[0], both.c[1]
     order = [created.desc(), id_column.desc()] if descending else [created, id_column]
