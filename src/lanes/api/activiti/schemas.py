@@ -6,68 +6,23 @@ Requests ignore unknown fields; responses leave out null fields (the routers ren
 
 from __future__ import annotations
 
-import math
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
+from lanes.api.values import MAX_ID, as_utc, check_json, plain_text
+
 T = TypeVar("T")
 
-MAX_ID = 2**63 - 1
-MAX_DEPTH = 32
 MAX_PAGE_SIZE = 1000
 
 
 # -- checked input values -----------------------------------------------------------------
 
 
-def _plain(value: str) -> str:
-    if "\x00" in value:
-        raise ValueError("must not contain the NUL character")
-    try:
-        value.encode()
-    except UnicodeEncodeError:
-        raise ValueError("is not valid Unicode text") from None
-    return value
-
-
-def _utc(value: datetime) -> datetime:
-    if value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    try:
-        return value.astimezone(UTC)
-    except OverflowError:
-        raise ValueError("is out of the range of storable dates") from None
-
-
-def _check_json(value: Any, depth: int = 0) -> None:
-    if depth > MAX_DEPTH:
-        raise ValueError(f"is nested deeper than {MAX_DEPTH} levels")
-    if isinstance(value, bool) or value is None:
-        return
-    if isinstance(value, int) and not -(2**63) <= value <= MAX_ID:
-        raise ValueError("holds an integer beyond 64 bits")
-    if isinstance(value, float) and not math.isfinite(value):
-        raise ValueError("holds a number that is not finite")
-    if isinstance(value, str):
-        _plain(value)
-    elif isinstance(value, list):
-        for item in value:
-            _check_json(item, depth + 1)
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            _plain(key)
-            _check_json(item, depth + 1)
-
-
 def _variables(value: dict[str, Any]) -> dict[str, Any]:
-    _check_json(value)
-    return value
-
-
-def _json_value(value: Any) -> Any:
-    _check_json(value)
+    check_json(value)
     return value
 
 
@@ -78,12 +33,12 @@ def as_id(value: str) -> int:
     return int(value)
 
 
-Text = Annotated[str, StringConstraints(max_length=65_536), AfterValidator(_plain)]
-Short = Annotated[str, StringConstraints(max_length=255), AfterValidator(_plain)]
-Name = Annotated[str, StringConstraints(min_length=1, max_length=255), AfterValidator(_plain)]
-UserId = Annotated[str, StringConstraints(min_length=1, max_length=64), AfterValidator(_plain)]
-Outcome = Annotated[str, StringConstraints(max_length=64), AfterValidator(_plain)]
-Time = Annotated[datetime, AfterValidator(_utc)]
+Text = Annotated[str, StringConstraints(max_length=65_536), AfterValidator(plain_text)]
+Short = Annotated[str, StringConstraints(max_length=255), AfterValidator(plain_text)]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=255), AfterValidator(plain_text)]
+UserId = Annotated[str, StringConstraints(min_length=1, max_length=64), AfterValidator(plain_text)]
+Outcome = Annotated[str, StringConstraints(max_length=64), AfterValidator(plain_text)]
+Time = Annotated[datetime, AfterValidator(as_utc)]
 IdText = Annotated[
     str, StringConstraints(min_length=1, max_length=19, pattern=r"^[0-9]+$"), AfterValidator(as_id)
 ]
@@ -280,7 +235,7 @@ class ActTaskCreateDTO(_In):
     userId: UserId | None = None
     variables: Variables | None = None
     tenantId: Short | None = None
-    projectId: Annotated[Any, AfterValidator(_json_value)] = None
+    projectId: Annotated[Any, AfterValidator(check_json)] = None
 
     def all_variables(self) -> dict[str, Any]:
         values = dict(self.variables or {})

@@ -15,7 +15,8 @@ from pydantic import AfterValidator, Field, StringConstraints
 
 from lanes.api.deps import ActorDep, JsonBody, ServicesDep
 from lanes.api.native.params import IdPath
-from lanes.api.native.schemas import Body, Name, Out, plain_text
+from lanes.api.native.schemas import Body, Name, Out
+from lanes.api.values import plain_text
 from lanes.services import forms
 from lanes.services.forms import FormView, TaskFormView
 

@@ -8,7 +8,8 @@ from typing import Annotated, Literal
 from fastapi import Path, Query
 from pydantic import AfterValidator
 
-from lanes.api.native.schemas import MAX_ID, Name, ShortText, UserId, as_utc, plain_text
+from lanes.api.native.schemas import Name, ShortText, UserId
+from lanes.api.values import MAX_ID, as_utc, plain_text
 
 IdPath = Annotated[int, Path(ge=1, le=MAX_ID, description="A 64-bit id.")]
 UserIdPath = Annotated[

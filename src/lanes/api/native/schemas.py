@@ -12,8 +12,7 @@ character, variables are plain JSON. Ids are JSON numbers; times are ISO 8601 in
 
 from __future__ import annotations
 
-import math
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import (
@@ -25,56 +24,13 @@ from pydantic import (
     StringConstraints,
 )
 
-MAX_ID = 2**63 - 1
-MAX_JSON_DEPTH = 32
+from lanes.api.values import MAX_ID, as_utc, check_json, plain_text
+
 MAX_TEXT = 65_536  # comments, messages, descriptions
 
 
-def plain_text(value: str) -> str:
-    """Text the databases can store: no NUL character, no lone UTF-16 surrogate."""
-    if "\x00" in value:
-        raise ValueError("must not contain the NUL character")
-    try:
-        value.encode()
-    except UnicodeEncodeError:
-        raise ValueError("is not valid Unicode text (it holds a lone surrogate)") from None
-    return value
-
-
-def as_utc(value: datetime) -> datetime:
-    """Naive times are UTC (the store keeps UTC); aware ones are converted to it."""
-    if value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    try:
-        return value.astimezone(UTC)
-    except OverflowError:
-        raise ValueError("is out of the range of dates lanes can store") from None
-
-
-def _json_value(value: Any, depth: int = 0) -> None:
-    if depth > MAX_JSON_DEPTH:
-        raise ValueError(f"is nested deeper than {MAX_JSON_DEPTH} levels")
-    if isinstance(value, bool) or value is None:
-        return
-    if isinstance(value, int):
-        if not -(2**63) <= value <= MAX_ID:
-            raise ValueError("holds an integer that does not fit in 64 bits")
-    elif isinstance(value, float):
-        if not math.isfinite(value):
-            raise ValueError("holds a number that is not finite")
-    elif isinstance(value, str):
-        plain_text(value)
-    elif isinstance(value, list):
-        for item in value:
-            _json_value(item, depth + 1)
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            plain_text(key)
-            _json_value(item, depth + 1)
-
-
 def _variables(value: dict[str, Any]) -> dict[str, Any]:
-    _json_value(value)
+    check_json(value)
     return value
 
 
