@@ -299,9 +299,10 @@ def start(
     """Start an instance of the newest version of KEY."""
     variables = _parse_vars(var or [])
     with _services(db) as svc:
-        view = instances.start_instance(
+        started = instances.start_instance(
             svc, _actor(svc, user), key=key, variables=variables, business_key=business_key
         )
+        view = started.instance
         open_tasks = tasks.instance_tasks(svc, SYSTEM, view.id, open_only=True)
     console.print(f"started instance {view.id} of {escape(key)} ({view.status})")
     _print_tasks(open_tasks)
@@ -331,7 +332,7 @@ def complete(
     """Complete a task with variables."""
     variables = _parse_vars(var or [])
     with _services(db) as svc:
-        done = tasks.complete(svc, _actor(svc, user), task, variables)
+        done = tasks.complete(svc, _actor(svc, user), task, variables).task
         following = tasks.instance_tasks(svc, SYSTEM, done.instance_id, open_only=True)
         status = instances.get_instance(svc, SYSTEM, done.instance_id).status
     console.print(f"completed task {task}; instance {done.instance_id} is {status}")

@@ -41,7 +41,9 @@ def complete_each(
     for task_id in task_ids:
         try:
             done = tasks.complete(svc, actor, task_id, dict(variables or {}), comment, outcome)
-            completion = history.completion_of(svc, actor, done, dict(variables or {}))
+            completion = history.completion_of(
+                svc, actor, done.task, dict(variables or {}), done.next_tasks
+            )
         except ServiceError as error:
             results.append(BatchResult(task_id, None, error))
         else:

@@ -18,6 +18,7 @@ from lanes.services.actor import Actor
 from lanes.services.context import Services
 from lanes.services.deployments import definition_view
 from lanes.services.errors import Forbidden, NotFound
+from lanes.services.task_rows import views_of
 from lanes.services.views import DefinitionView, TaskView
 from lanes.store import runtime as repo
 
@@ -84,7 +85,7 @@ def running_tasks(svc: Services, actor: Actor, instance_id: int) -> RunningTasks
     """The open tasks of the case, oldest first."""
     with svc.db.read() as conn:
         row = readable_case(conn, actor, instance_id)
-        views = _views(conn, repo.instance_tasks(conn, instance_id, True))
+        views = views_of(conn, repo.instance_tasks(conn, instance_id, True))
     return RunningTasks(views, bool(row.suspended))
 
 
@@ -93,17 +94,12 @@ def task_history(svc: Services, actor: Actor, instance_id: int) -> list[TaskReco
     with svc.db.read() as conn:
         readable_case(conn, actor, instance_id)
         rows = repo.instance_tasks(conn, instance_id, False)
-        views = _views(conn, rows)
+        views = views_of(conn, rows)
         notes = _latest_comments(conn, instance_id)
         withdrawn = {
             op.task_id for op in repo.operations(conn, instance_id) if op.operation == "withdraw"
         }
     return [TaskRecord(v, notes.get(v.id), v.id in withdrawn) for v in views]
-
-
-def _views(conn: Any, rows: list[Any]) -> list[TaskView]:
-    candidates = repo.task_candidates(conn, [r.id for r in rows])
-    return [tasks.task_view(r, candidates[r.id]) for r in rows]
 
 
 def _latest_comments(conn: Any, instance_id: int) -> dict[int, str]:
@@ -123,25 +119,21 @@ def running_task(svc: Services, actor: Actor, task_id: int) -> TaskView:
 
 
 def completion_of(
-    svc: Services, actor: Actor, task: TaskView, submitted: dict[str, Any] | None = None
+    svc: Services,
+    actor: Actor,
+    task: TaskView,
+    submitted: dict[str, Any] | None = None,
+    next_tasks: list[TaskView] | None = None,
 ) -> Completion:
     """What completing `task` did. `submitted`: the variables sent with it (None: read back
-    the current values of the names the completion set)."""
+    the current values of the names the completion set). `next_tasks`: what the
+    completion opened, when the caller has it (None: found again from the history)."""
     with svc.db.read() as conn:
         row = repo.get_instance(conn, task.instance_id)
         if row is None:  # deleted since the task was read
             raise NotFound(f"process instance {task.instance_id} does not exist")
-        if task.ended_at is None:  # resolved back to its owner: the same task again
-            opened = [
-                r for r in repo.instance_tasks(conn, task.instance_id, True) if r.id == task.id
-            ]
-        else:  # created in the completion's transaction, at the very moment it ended
-            opened = [
-                r
-                for r in repo.instance_tasks(conn, task.instance_id, False)
-                if r.created_at == task.ended_at and r.id != task.id
-            ]
-        next_tasks = _views(conn, opened)
+        if next_tasks is None:
+            next_tasks = views_of(conn, _opened_by(conn, task))
         notes = [c.message for c in repo.comments(conn, task_id=task.id) if c.kind == "comment"]
         if submitted is None:  # read back by someone: not what their rights hide
             hidden = forms.hidden_fields(conn, actor, repo.get_task(conn, task.id), row)
@@ -150,6 +142,18 @@ def completion_of(
     return Completion(
         task, notes[-1] if notes else None, submitted, row.status != "active", next_tasks
     )
+
+
+def _opened_by(conn: Any, task: TaskView) -> list[Any]:
+    """The tasks a past completion opened, found by their creation time."""
+    if task.ended_at is None:  # resolved back to its owner: the same task again
+        return [r for r in repo.instance_tasks(conn, task.instance_id, True) if r.id == task.id]
+    # created in the completion's transaction, at the very moment it ended
+    return [
+        r
+        for r in repo.instance_tasks(conn, task.instance_id, False)
+        if r.created_at == task.ended_at and r.id != task.id
+    ]
 
 
 def _submitted(conn: Any, row: Any, task_id: int) -> dict[str, Any]:
@@ -176,7 +180,7 @@ def latest_completion(svc: Services, actor: Actor, instance_id: int, node_id: st
                 f"no task at '{node_id}' of process instance {instance_id} was completed"
             )
         last = max(done, key=lambda r: (r.ended_at, r.id))
-        view = _views(conn, [last])[0]
+        view = views_of(conn, [last])[0]
     return completion_of(svc, actor, view)
 
 

@@ -18,7 +18,8 @@ from lanes.services.actor import Actor
 from lanes.services.context import Services
 from lanes.services.errors import Conflict, Forbidden, Invalid, NotFound
 from lanes.services.runtime import Session
-from lanes.services.views import ActivityView, InstanceView, Page
+from lanes.services.task_rows import views_by_ids
+from lanes.services.views import ActivityView, InstanceView, Page, Started
 from lanes.store import cases as cases_store
 from lanes.store import runtime as repo
 
@@ -31,8 +32,9 @@ def start_instance(
     definition_id: int | None = None,
     variables: dict[str, Any] | None = None,
     business_key: str | None = None,
-) -> InstanceView:
-    """Start the newest version of `key` (or exactly `definition_id`)."""
+) -> Started:
+    """Start the newest version of `key` (or exactly `definition_id`); with the tasks the
+    start opened, read in its transaction."""
     if (key is None) == (definition_id is None):
         raise Invalid("give either a process key or a process definition id")
     with svc.db.write() as conn:
@@ -63,7 +65,8 @@ def start_instance(
         )
         session.finish()
         row = repo.get_instance(conn, ran.instance_id)
-    return instance_view(row)
+        opened = views_by_ids(conn, session.opened_tasks)
+    return Started(instance_view(row), opened)
 
 
 def _check_may_start(actor: Actor, definition: Any) -> None:

@@ -46,6 +46,14 @@ class Session:
         self.now: datetime = svc.now()
         self._follow_ups: deque[Callable[[], None]] = deque()
         self._lock = svc.db.is_postgres
+        # tasks this transaction's commands created and left open, in order of creation
+        self._opened: dict[int, None] = {}
+
+    @property
+    def opened_tasks(self) -> list[int]:
+        """The ids of the tasks the session's commands opened (and did not end again),
+        in any instance they reached, follow-ups included: what a client works on next."""
+        return list(self._opened)
 
     # -- loading --------------------------------------------------------------------------
 
@@ -147,11 +155,17 @@ class Session:
     def _handle(self, model: ProcessModel, state: State, command: cmd.Command) -> Any:
         ctx = Context(self.now, self._new_id)
         try:
-            return handle(model, state, command, ctx)
+            outcome = handle(model, state, command, ctx)
         except TaskNotFound as exc:
             raise Conflict(str(exc)) from None
         except EngineError as exc:
             raise Conflict(str(exc)) from None
+        for event in outcome.events:
+            if isinstance(event, ev.TaskCreated):
+                self._opened[int(event.task_id)] = None
+            elif isinstance(event, ev.TaskEnded):
+                self._opened.pop(int(event.task_id), None)
+        return outcome
 
     # -- what events set off elsewhere ------------------------------------------------------
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from lanes.services import instances, tasks
+from lanes.services import instances
 from lanes.services.actor import Actor
 from lanes.services.assignments import acting_as
 from lanes.services.context import Services
@@ -79,9 +79,10 @@ def start_case(
         starter = assignee
     who = acting_as(svc, actor, starter, "start a process instance")
     definition = find_definition(svc, reference)
-    instance = instances.start_instance(
+    started = instances.start_instance(
         svc, who, definition_id=definition.id, variables=values, business_key=business_key
     )
+    instance = started.instance
     with svc.db.read() as conn:
         model = svc.models.get(definition.id, lambda: repo.definition_resource(conn, definition.id))
     name = model.processes[definition.key].name or definition.name
@@ -89,5 +90,5 @@ def start_case(
         instance,
         definition,
         name,
-        tasks.instance_tasks(svc, who, instance.id, open_only=True),
+        [task for task in started.tasks if task.instance_id == instance.id],
     )

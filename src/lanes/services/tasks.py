@@ -19,42 +19,12 @@ from lanes.services.context import Services
 from lanes.services.errors import Conflict, Forbidden, Invalid, NotFound
 from lanes.services.instances import may_see
 from lanes.services.runtime import Ran, Session
-from lanes.services.views import CommentView, Page, TaskFilter, TaskView
+from lanes.services.task_rows import views_by_ids, views_of
+from lanes.services.views import CommentView, Completed, Page, TaskFilter, TaskView
 from lanes.store import identity as identity_store
 from lanes.store import runtime as repo
 
 # -- reading ------------------------------------------------------------------------------
-
-
-def task_view(row: Any, candidates: tuple[list[str], list[str]]) -> TaskView:
-    return TaskView(
-        row.id,
-        row.instance_id,
-        row.definition_id,
-        row.process_key,
-        row.business_key,
-        row.node_id,
-        row.name,
-        row.assignee,
-        row.owner,
-        row.delegation,
-        row.form_key,
-        row.priority,
-        row.due_at,
-        row.created_at,
-        row.claimed_at,
-        row.ended_at,
-        row.ended_by,
-        row.end_reason,
-        candidates[0],
-        candidates[1],
-        row.outcome,
-    )
-
-
-def _views(conn: Any, rows: list[Any]) -> list[TaskView]:
-    candidates = repo.task_candidates(conn, [r.id for r in rows])
-    return [task_view(r, candidates[r.id]) for r in rows]
 
 
 def _may_see(conn: Any, actor: Actor, row: Any) -> bool:
@@ -72,7 +42,7 @@ def get_task(svc: Services, actor: Actor, task_id: int) -> TaskView:
             raise NotFound(f"task {task_id} does not exist")
         if not _may_see(conn, actor, row):
             raise Forbidden(f"task {task_id} is not assigned or offered to you")
-        return _views(conn, [row])[0]
+        return views_of(conn, [row])[0]
 
 
 def todo(
@@ -95,7 +65,7 @@ def todo(
         rows, total = repo.todo_tasks(
             conn, who, groups, _filters(where), sort, descending, offset, limit
         )
-        return Page(_views(conn, rows), total, offset, limit)
+        return Page(views_of(conn, rows), total, offset, limit)
 
 
 def done(
@@ -114,7 +84,7 @@ def done(
     who, _ = _whose_list(svc, actor, user_id)
     with svc.db.read() as conn:
         rows, total = repo.done_tasks(conn, who, _filters(where), sort, descending, offset, limit)
-        return Page(_views(conn, rows), total, offset, limit)
+        return Page(views_of(conn, rows), total, offset, limit)
 
 
 def _filters(where: TaskFilter | None) -> dict[str, Any]:
@@ -130,7 +100,7 @@ def instance_tasks(
             raise NotFound(f"process instance {instance_id} does not exist")
         if not may_see(conn, actor, row):
             raise Forbidden(f"you did not start process instance {instance_id} or take part in it")
-        return _views(conn, repo.instance_tasks(conn, instance_id, open_only))
+        return views_of(conn, repo.instance_tasks(conn, instance_id, open_only))
 
 
 def _check_paging(offset: int, limit: int, sort: str) -> None:
@@ -181,11 +151,14 @@ def _act(
     validate: Callable[[Any, Any], None] | None = None,
     target_node: str | None = None,
     answer: list[TaskView] | None = None,
+    opened: list[TaskView] | None = None,
 ) -> Ran | None:
     """Lock the task's instance, check, run the engine command, log it: one transaction.
 
     `allow_ended` is for moves on a finished task (withdraw); `command` may return None
-    for an operation that only writes rows (comments, urges)."""
+    for an operation that only writes rows (comments, urges). `answer` receives the task
+    as the command left it and `opened` the tasks the command opened, both read in the
+    same transaction."""
     with svc.db.write() as conn:
         session = Session(svc, conn)
         row = repo.lock_instance_of_task(conn, task_id, svc.db.is_postgres)
@@ -214,9 +187,6 @@ def _act(
             repo.set_task_ended_by(conn, task_id, actor.user_id)  # the engine names nobody
         if after is not None:
             after(conn, row)
-        if answer is not None:
-            # the task as the command left it, read in the same transaction
-            answer.extend(_views(conn, [repo.get_task(conn, task_id)]))
         oplog.record(
             conn,
             svc,
@@ -228,6 +198,13 @@ def _act(
             description=description,
         )
         session.finish()
+        if answer is not None or opened is not None:
+            others = [i for i in session.opened_tasks if i != task_id]
+            views = views_by_ids(conn, [task_id, *others] if answer is not None else others)
+            if answer is not None:
+                answer.extend(v for v in views if v.id == task_id)
+            if opened is not None:
+                opened.extend(v for v in views if v.id != task_id)
         return ran
 
 
@@ -281,7 +258,7 @@ def complete(
     comment: str | None = None,
     outcome: str | None = None,
     description: str | None = None,
-) -> TaskView:
+) -> Completed:
     """Complete a task; a delegated task is resolved back to its owner instead.
 
     `description`: the caller's own note for the operation log."""
@@ -299,6 +276,7 @@ def complete(
             repo.set_task_outcome(conn, task_id, outcome)
 
     answer: list[TaskView] = []
+    opened: list[TaskView] = []
     _act(
         svc,
         actor,
@@ -312,8 +290,10 @@ def complete(
         # the field rights of the task's form, for the completing user
         validate=lambda conn, row: forms.check_completion(conn, actor, row, values),
         answer=answer,
+        opened=opened,
     )
-    return answer[0]
+    task = answer[0]
+    return Completed(task, opened if task.ended_at is not None else [task])
 
 
 def claim(svc: Services, actor: Actor, task_id: int) -> TaskView:
@@ -690,7 +670,7 @@ def _created_tasks(svc: Services, ran: Ran | None) -> list[TaskView]:
         return []
     with svc.db.read() as conn:
         rows = [r for r in (repo.get_task(conn, i) for i in ids) if r is not None]
-        return _views(conn, rows)
+        return views_of(conn, rows)
 
 
 def _check_user_id(value: str, field: str) -> None:

@@ -99,6 +99,24 @@ class TaskView:
 
 
 @dataclass(frozen=True, slots=True)
+class Started:
+    """A new instance and the tasks its start opened (in it, or in processes it called)."""
+
+    instance: InstanceView
+    tasks: list[TaskView]
+
+
+@dataclass(frozen=True, slots=True)
+class Completed:
+    """A completed task and the tasks the completion opened, read in its transaction.
+
+    A delegated task resolved back to its owner is not ended: it is its own next task."""
+
+    task: TaskView
+    next_tasks: list[TaskView]
+
+
+@dataclass(frozen=True, slots=True)
 class ActivityView:
     id: int
     execution_id: str

@@ -27,6 +27,7 @@ from lanes.services.context import Services
 from lanes.services.errors import Conflict, Forbidden, Invalid, NotFound
 from lanes.services.query_filter import Comparison, Expression, Junction, SortKey, matches
 from lanes.services.runtime import Session
+from lanes.services.task_rows import task_view
 from lanes.services.views import Page, TaskView
 from lanes.store import cases as cases_store
 from lanes.store import runtime as repo
@@ -100,7 +101,7 @@ class WorkDefinitionView:
 
 def _view(conn: Any, task_id: int) -> WorkItemView:
     row = repo.get_task(conn, task_id)
-    return _wrap(conn, tasks.task_view(row, repo.task_candidates(conn, [task_id])[task_id]))
+    return _wrap(conn, task_view(row, repo.task_candidates(conn, [task_id])[task_id]))
 
 
 def _wrap(conn: Any, task: TaskView) -> WorkItemView:
@@ -312,7 +313,9 @@ def complete(
                 {"reason": "ended"},
             )
     try:
-        done = tasks.complete(svc, actor, task_id, dict(variables or {}), description=description)
+        done = tasks.complete(
+            svc, actor, task_id, dict(variables or {}), description=description
+        ).task
     except Conflict:
         with svc.db.read() as conn:
             row = repo.get_task(conn, task_id)

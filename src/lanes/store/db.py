@@ -180,5 +180,9 @@ def _configure_sqlite(engine: Engine, synchronous: str) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
+        # on the driver's connection: SQLAlchemy's own statement path costs more than BEGIN
         mode = conn.get_execution_options().get("lanes_begin", "DEFERRED")
-        conn.exec_driver_sql(f"BEGIN {mode}")
+        counter = conn.info.get("lanes_counter")
+        if counter is not None:
+            counter()
+        conn.connection.driver_connection.execute(f"BEGIN {mode}")  # type: ignore[union-attr]

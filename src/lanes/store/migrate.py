@@ -10,6 +10,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy import Connection
 
 from lanes.store.db import Database
 
@@ -24,9 +25,25 @@ def alembic_config() -> Config:
 
 def upgrade(db: Database, revision: str = "head") -> None:
     config = alembic_config()
-    with db.engine.begin() as conn:
-        if db.is_postgres:
-            # one migrator at a time when several server processes start together
-            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7414356)")
-        config.attributes["connection"] = conn
-        command.upgrade(config, revision)
+    with db.engine.connect() as conn:
+        if db.is_sqlite:
+            # a migration that rebuilds a table drops the old one: with foreign keys on,
+            # that would cascade into every child row. SQLite takes this pragma only
+            # outside a transaction; the rebuilds check the keys themselves.
+            _foreign_keys(conn, on=False)
+        try:
+            with conn.begin():
+                if db.is_postgres:
+                    # one migrator at a time when several server processes start together
+                    conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7414356)")
+                config.attributes["connection"] = conn
+                command.upgrade(config, revision)
+        finally:
+            if db.is_sqlite:
+                _foreign_keys(conn, on=True)
+
+
+def _foreign_keys(conn: Connection, on: bool) -> None:
+    conn.connection.driver_connection.execute(  # type: ignore[union-attr]
+        f"PRAGMA foreign_keys={'ON' if on else 'OFF'}"
+    )

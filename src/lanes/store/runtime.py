@@ -6,7 +6,7 @@ Imports SQLAlchemy, the tables and nothing above the store.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -325,6 +325,18 @@ _CANDIDATES_OF_ONE = Prepared(
         t.task_candidate.c.task_id == bindparam("b_id")
     )
 )
+# A command touches a few tasks: they are read by ids in slots of a fixed number, so the
+# statement stays prepared (unused slots hold 0, which no row has: ids start at 1)
+_SLOTS = 4
+_SLOT_BINDS: list[Any] = [bindparam(f"b_{i}") for i in range(_SLOTS)]
+_TASKS_IN_SLOTS = Prepared(
+    select(t.task).where(t.task.c.id.in_(_SLOT_BINDS)).order_by(t.task.c.created_at, t.task.c.id)
+)
+_CANDIDATES_IN_SLOTS = Prepared(
+    select(t.task_candidate.c.task_id, t.task_candidate.c.kind, t.task_candidate.c.name).where(
+        t.task_candidate.c.task_id.in_(_SLOT_BINDS)
+    )
+)
 _INSTANCE_TASKS = {
     open_only: Prepared(
         select(t.task)
@@ -343,6 +355,23 @@ def get_task(conn: Connection, task_id: int) -> Any:
     return _TASK.first(conn, {"b_id": task_id})
 
 
+def tasks_by_ids(conn: Connection, task_ids: Sequence[int]) -> list[Any]:
+    """The tasks with these ids, oldest first (ids that match no task are skipped)."""
+    rows: list[Any] = []
+    for chunk in _slotted(task_ids):
+        rows.extend(_TASKS_IN_SLOTS.all(conn, chunk))
+    if len(task_ids) > _SLOTS:
+        rows.sort(key=lambda r: (r.created_at, r.id))
+    return rows
+
+
+def _slotted(ids: Sequence[int]) -> Iterator[dict[str, int]]:
+    for start in range(0, len(ids), _SLOTS):
+        chunk = list(ids[start : start + _SLOTS])
+        chunk += [0] * (_SLOTS - len(chunk))
+        yield {f"b_{i}": value for i, value in enumerate(chunk)}
+
+
 def task_candidates(
     conn: Connection, task_ids: Sequence[int]
 ) -> dict[int, tuple[list[str], list[str]]]:
@@ -352,6 +381,8 @@ def task_candidates(
     rows: Any
     if len(task_ids) == 1:  # the common case, prepared
         rows = _CANDIDATES_OF_ONE.all(conn, {"b_id": task_ids[0]})
+    elif len(task_ids) <= _SLOTS:
+        rows = _CANDIDATES_IN_SLOTS.all(conn, next(_slotted(task_ids)))
     else:
         rows = conn.execute(_CANDIDATES, {"b_ids": list(task_ids)}).all()
     for task_id, kind, name in rows:

@@ -60,6 +60,10 @@ class UtcDateTime(TypeDecorator[datetime]):
 
 _Time = UtcDateTime()
 _Id = BigInteger
+# A row's own id. On SQLite a key declared exactly INTEGER is the table's rowid (64-bit
+# there too); a BIGINT key would be a second B-tree beside it, written on every insert
+# and searched on every lookup.
+_Key = BigInteger().with_variant(Integer(), "sqlite")
 
 id_block = Table(
     "id_block",
@@ -115,7 +119,7 @@ token = Table(
 deployment = Table(
     "deployment",
     metadata,
-    Column("id", _Id, primary_key=True),
+    Column("id", _Key, primary_key=True, autoincrement=False),
     Column("name", String(255)),
     Column("deployed_at", _Time, nullable=False),
     Column("deployed_by", String(64)),
@@ -124,7 +128,7 @@ deployment = Table(
 definition = Table(
     "process_definition",
     metadata,
-    Column("id", _Id, primary_key=True),
+    Column("id", _Key, primary_key=True, autoincrement=False),
     Column("key", String(255), nullable=False),
     Column("version", Integer, nullable=False),
     Column("name", String(255)),
@@ -144,7 +148,7 @@ definition = Table(
 instance = Table(
     "process_instance",
     metadata,
-    Column("id", _Id, primary_key=True),
+    Column("id", _Key, primary_key=True, autoincrement=False),
     Column("definition_id", _Id, ForeignKey("process_definition.id"), nullable=False),
     Column("process_key", String(255), nullable=False),
     Column("business_key", String(255)),
@@ -169,7 +173,7 @@ instance = Table(
 task = Table(
     "task",
     metadata,
-    Column("id", _Id, primary_key=True),
+    Column("id", _Key, primary_key=True, autoincrement=False),
     Column(
         "instance_id", _Id, ForeignKey("process_instance.id", ondelete="CASCADE"), nullable=False
     ),
@@ -219,7 +223,7 @@ task_candidate = Table(
 activity = Table(
     "activity",
     metadata,
-    Column("id", _Id, primary_key=True),
+    Column("id", _Key, primary_key=True, autoincrement=False),
     Column(
         "instance_id", _Id, ForeignKey("process_instance.id", ondelete="CASCADE"), nullable=False
     ),
@@ -236,7 +240,7 @@ activity = Table(
 job = Table(
     "job",
     metadata,
-    Column("id", _Id, primary_key=True),
+    Column("id", _Key, primary_key=True, autoincrement=False),
     Column("instance_id", _Id, ForeignKey("process_instance.id", ondelete="CASCADE")),
     Column("definition_id", _Id),
     Column("engine_job_id", String(64)),  # the id the engine gave it; NULL for timer starts
@@ -269,7 +273,7 @@ subscription = Table(
 external_task = Table(
     "external_task",
     metadata,
-    Column("id", _Id, primary_key=True),
+    Column("id", _Key, primary_key=True, autoincrement=False),
     Column(
         "instance_id", _Id, ForeignKey("process_instance.id", ondelete="CASCADE"), nullable=False
     ),
@@ -288,7 +292,7 @@ external_task = Table(
 incident = Table(
     "incident",
     metadata,
-    Column("id", _Id, primary_key=True),
+    Column("id", _Key, primary_key=True, autoincrement=False),
     Column("instance_id", _Id, ForeignKey("process_instance.id", ondelete="CASCADE")),
     Column("engine_id", String(64)),
     Column("node_id", String(255)),
@@ -302,7 +306,7 @@ incident = Table(
 comment = Table(
     "comment",
     metadata,
-    Column("id", _Id, primary_key=True),
+    Column("id", _Key, primary_key=True, autoincrement=False),
     Column("task_id", _Id),
     Column("instance_id", _Id, ForeignKey("process_instance.id", ondelete="CASCADE")),
     Column("user_id", String(64)),
@@ -316,7 +320,7 @@ comment = Table(
 operation_log = Table(
     "operation_log",
     metadata,
-    Column("id", _Id, primary_key=True),
+    Column("id", _Key, primary_key=True, autoincrement=False),
     Column("user_id", String(64)),
     Column("operation", String(64), nullable=False),
     Column("task_id", _Id),

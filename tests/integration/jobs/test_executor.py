@@ -100,7 +100,7 @@ def pending_jobs(svc: Services) -> int:
 
 
 def test_the_executor_thread_fires_a_timer_once_it_is_due(svc: Services, clock: Clock) -> None:
-    instance_id = instances.start_instance(svc, ALICE, key="escalation").id
+    instance_id = instances.start_instance(svc, ALICE, key="escalation").instance.id
     executor = JobExecutor(svc, poll_seconds=0.02, owner="only")
     executor.start()
     try:
@@ -115,7 +115,7 @@ def test_the_executor_thread_fires_a_timer_once_it_is_due(svc: Services, clock: 
 
 
 def test_run_once_runs_async_continuations_and_reports_how_many_it_took(svc: Services) -> None:
-    started = [instances.start_instance(svc, ALICE, key="later").id for _ in range(3)]
+    started = [instances.start_instance(svc, ALICE, key="later").instance.id for _ in range(3)]
     executor = JobExecutor(svc, owner="tester", batch_size=2)
     assert executor.run_once() == 2
     assert executor.run_once() == 1
@@ -128,7 +128,7 @@ def test_run_once_runs_async_continuations_and_reports_how_many_it_took(svc: Ser
 def test_two_executors_on_one_database_run_each_job_once(
     svc: Services, second_svc: Services
 ) -> None:
-    started = [instances.start_instance(svc, ALICE, key="later").id for _ in range(40)]
+    started = [instances.start_instance(svc, ALICE, key="later").instance.id for _ in range(40)]
     executors = [
         JobExecutor(svc, poll_seconds=0.01, owner="process-a", batch_size=3),
         JobExecutor(second_svc, poll_seconds=0.01, owner="process-b", batch_size=3),
@@ -182,7 +182,7 @@ def test_executors_racing_poll_for_poll_never_share_a_job(
 def test_a_dead_executors_jobs_come_back_when_their_locks_expire(
     svc: Services, second_svc: Services, clock: Clock
 ) -> None:
-    instance_id = instances.start_instance(svc, ALICE, key="later").id
+    instance_id = instances.start_instance(svc, ALICE, key="later").instance.id
     # the first process acquires the job, then dies before running it
     assert len(job_service.acquire_due_jobs(svc, "crashed", 10, 300)) == 1
     survivor = JobExecutor(second_svc, owner="survivor", lock_seconds=300)

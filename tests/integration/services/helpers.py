@@ -102,7 +102,7 @@ def start(
 ) -> InstanceView:
     return instances.start_instance(
         svc, actor or ADMIN, key=key, variables=variables, business_key=business_key
-    )
+    ).instance
 
 
 def open_tasks(svc: Services, instance_id: int) -> list[TaskView]:

@@ -80,7 +80,9 @@ def svc(database: Database, clock: Clock) -> Services:
 
 
 def start_payment(svc: Services, amount: int = 100, user: Actor = ALICE) -> int:
-    return instances.start_instance(svc, user, key="payment", variables={"amount": amount}).id
+    return instances.start_instance(
+        svc, user, key="payment", variables={"amount": amount}
+    ).instance.id
 
 
 def fetch(svc: Services, worker: str = "w1", max_tasks: int = 10) -> list[ext.ExternalTaskView]:
@@ -110,7 +112,7 @@ def test_fetch_and_lock_hands_out_the_topics_tasks_with_the_instance_variables(
 def test_fetch_respects_max_tasks_topics_and_variable_names(svc: Services) -> None:
     for amount in (1, 2, 3):
         start_payment(svc, amount)
-    mail = instances.start_instance(svc, ALICE, key="mail", variables={"to": "x@y.z"}).id
+    mail = instances.start_instance(svc, ALICE, key="mail", variables={"to": "x@y.z"}).instance.id
     assert len(fetch(svc, max_tasks=2)) == 2
     both = ext.fetch_and_lock(
         svc, WORKER, "w2", [("charge-card", 30), ("send-mail", 5)], 10, variable_names=["to"]

@@ -27,7 +27,7 @@ def test_history_and_completion_of_a_task(services: Services) -> None:
     deploy(services, APPROVAL)
     case = start(services, "approval", ANN)
     draft = task_at(services, case.id, "draft")
-    done = tasks.complete(services, ANN, draft.id, {"x": 1}, "looks fine", "ok")
+    done = tasks.complete(services, ANN, draft.id, {"x": 1}, "looks fine", "ok").task
     completion = history.completion_of(services, ANN, done, {"x": 1})
     assert [t.node_id for t in completion.next_tasks] == ["review"]
     assert completion.comment == "looks fine" and not completion.instance_ended

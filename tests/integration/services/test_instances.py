@@ -100,7 +100,7 @@ def test_start_by_key_runs_to_the_first_wait_state(services: Services) -> None:
     definition = deploy(services, SIMPLE)
     view = instances.start_instance(
         services, BOB, key="simple", variables={"amount": 12}, business_key="INV-1"
-    )
+    ).instance
     assert (view.definition_id, view.process_key, view.business_key) == (
         definition.id,
         "simple",
@@ -114,6 +114,13 @@ def test_start_by_key_runs_to_the_first_wait_state(services: Services) -> None:
     assert operation_names(services, instance_id=view.id) == ["start"]
 
 
+def test_start_answers_with_the_tasks_it_opened(services: Services) -> None:
+    deploy(services, SIMPLE)
+    started = instances.start_instance(services, BOB, key="simple")
+    assert started.tasks == tasks.instance_tasks(services, BOB, started.instance.id, True)
+    assert [t.node_id for t in started.tasks] == ["work"]
+
+
 def test_start_sets_the_initiator_variable(services: Services) -> None:
     deploy(services, APPROVAL)
     view = start(services, "approval", ANN)
@@ -124,7 +131,7 @@ def test_start_sets_the_initiator_variable(services: Services) -> None:
 def test_start_by_definition_id_runs_that_version(services: Services) -> None:
     first = deploy(services, SIMPLE)
     deploy(services, SIMPLE.replace(b'name="Work"', b'name="Other work"'))
-    view = instances.start_instance(services, ANN, definition_id=first.id)
+    view = instances.start_instance(services, ANN, definition_id=first.id).instance
     assert view.definition_id == first.id
     assert task_at(services, view.id, "work").name == "Work"
 
@@ -532,6 +539,14 @@ def test_a_call_activity_starts_a_child_instance(services: Services) -> None:
     assert tasks.todo(services, user("cleo")).items[0].instance_id == child.id
 
 
+def test_a_start_answers_with_the_tasks_of_the_processes_it_called(services: Services) -> None:
+    deploy(services, CHILD)
+    deploy(services, PARENT)
+    started = instances.start_instance(services, ANN, key="parent", variables={"amount": 1})
+    child_id = child_of(services, started.instance.id)
+    assert [(t.instance_id, t.node_id) for t in started.tasks] == [(child_id, "child_task")]
+
+
 def test_the_parent_resumes_when_the_child_ends_with_its_out_mappings(
     services: Services,
 ) -> None:
@@ -540,7 +555,9 @@ def test_the_parent_resumes_when_the_child_ends_with_its_out_mappings(
     parent = start(services, "parent", ANN, variables={"amount": 100})
     child_id = child_of(services, parent.id)
     work = task_at(services, child_id, "child_task")
-    tasks.complete(services, user("cleo"), work.id, {"verdict": "ok", "private": 1})
+    completed = tasks.complete(services, user("cleo"), work.id, {"verdict": "ok", "private": 1})
+    # the caller's next task, opened when the child ended, in the same transaction
+    assert [(t.instance_id, t.node_id) for t in completed.next_tasks] == [(parent.id, "check")]
     child = instances.get_instance(services, ADMIN, child_id)
     assert (child.status, child.end_node) == ("completed", "end")
     resumed = instances.get_instance(services, ADMIN, parent.id)

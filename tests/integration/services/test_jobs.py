@@ -142,7 +142,7 @@ def svc(database: Database, clock: Clock) -> Services:
 
 
 def start(svc: Services, key: str) -> int:
-    return instances.start_instance(svc, ALICE, key=key).id
+    return instances.start_instance(svc, ALICE, key=key).instance.id
 
 
 def active(svc: Services, instance_id: int) -> list[str]:

@@ -87,7 +87,7 @@ def test_candidates_completing_one_task_at_once_complete_it_once(
     assert len(errors) == RACERS - 1
     assert visited(services, case).count("sign") == 1
     assert open_nodes(services, case) == ["sign"]
-    assert tasks.get_task(services, ADMIN, task_id).ended_by == done[0].ended_by
+    assert tasks.get_task(services, ADMIN, task_id).ended_by == done[0].task.ended_by
 
 
 def test_eight_candidates_claiming_one_task_make_one_winner(

@@ -98,7 +98,7 @@ def test_scenario_takes_the_expected_path_through_the_services(
     assert scenario.process is not None or len(keys) == 1, f"{scenario.file} holds {keys}"
     case = instances.start_instance(
         Services(sqlite_db), actor, key=key, variables=dict(scenario.start_variables)
-    ).id
+    ).instance.id
     for step in scenario.steps:
         assert isinstance(step, Complete)
         svc = Services(sqlite_db)  # nothing carried over in memory from the last step

@@ -37,7 +37,7 @@ def drafted(services: Services) -> TaskView:
     """An approval case by ann whose draft ann has completed; review waits for rita."""
     deploy(services, APPROVAL)
     case = start(services, "approval", ANN)
-    return tasks.complete(services, ANN, task_at(services, case.id, "draft").id)
+    return tasks.complete(services, ANN, task_at(services, case.id, "draft").id).task
 
 
 # -- withdraw ---------------------------------------------------------------------------------

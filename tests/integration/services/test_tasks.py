@@ -288,10 +288,10 @@ def test_done_lists_what_the_user_completed_newest_first(services: Services) -> 
     for key in ("simple", "simple"):
         case = start(timed, key, BOB)
         clock.now += timedelta(minutes=1)
-        finished.append(tasks.complete(timed, ANN, task_at(timed, case.id, "work").id).id)
+        finished.append(tasks.complete(timed, ANN, task_at(timed, case.id, "work").id).task.id)
     triple = start(timed, "triple", BOB)
     clock.now += timedelta(minutes=1)
-    alpha = tasks.complete(timed, ANN, task_at(timed, triple.id, "t_a").id, outcome="ok")
+    alpha = tasks.complete(timed, ANN, task_at(timed, triple.id, "t_a").id, outcome="ok").task
     page = tasks.done(timed, ANN)
     assert ids(page) == [alpha.id, finished[1], finished[0]]
     assert page.total == 3
@@ -384,10 +384,18 @@ def test_unclaim_gives_the_task_back_to_the_candidates(
 # -- complete --------------------------------------------------------------------------------
 
 
+def test_complete_answers_with_the_tasks_it_opened(services: Services, review: TaskView) -> None:
+    completed = tasks.complete(services, RITA, review.id)
+    assert completed.next_tasks == tasks.instance_tasks(services, ANN, review.instance_id, True)
+    assert [t.node_id for t in completed.next_tasks] == ["sign"]
+    last = tasks.complete(services, ADMIN, completed.next_tasks[0].id)
+    assert last.next_tasks == []
+
+
 def test_complete_with_variables_comment_and_outcome(services: Services, review: TaskView) -> None:
     done = tasks.complete(
         services, RITA, review.id, {"approved": True, "note": "fine"}, "Looks good", "approve"
-    )
+    ).task
     assert (done.ended_by, done.end_reason) == ("rita", "completed")
     assert done.ended_at is not None
     assert task_row(services, review.id).outcome == "approve"
@@ -397,6 +405,7 @@ def test_complete_with_variables_comment_and_outcome(services: Services, review:
     assert (comment.user_id, comment.kind, comment.message) == ("rita", "comment", "Looks good")
     assert (comment.task_id, comment.instance_id) == (review.id, review.instance_id)
     assert open_nodes(services, review.instance_id) == ["sign"]
+    assert done == tasks.get_task(services, ADMIN, review.id)
     (logged,) = operations(services, task_id=review.id)
     assert (logged.operation, logged.user_id, logged.instance_id) == (
         "complete",
@@ -409,7 +418,7 @@ def test_complete_with_variables_comment_and_outcome(services: Services, review:
 def test_a_candidate_by_group_completes_an_unassigned_task(
     services: Services, review: TaskView
 ) -> None:
-    assert tasks.complete(services, RON, review.id).ended_by == "ron"
+    assert tasks.complete(services, RON, review.id).task.ended_by == "ron"
 
 
 def test_complete_by_a_non_candidate_is_forbidden(services: Services, review: TaskView) -> None:
@@ -448,7 +457,7 @@ def test_a_candidate_completing_a_task_another_candidate_completed_is_a_conflict
 
 
 def test_an_admin_completes_any_task(services: Services, review: TaskView) -> None:
-    assert tasks.complete(services, ADMIN, review.id).ended_by == "root"
+    assert tasks.complete(services, ADMIN, review.id).task.ended_by == "root"
 
 
 # -- delegate / resolve ----------------------------------------------------------------------
@@ -466,7 +475,9 @@ def test_delegate_then_complete_resolves_back_to_the_owner(
     )
     assert ids(tasks.todo(services, DAVE)) == [review.id]
     assert tasks.todo(services, RITA).total == 0
-    resolved = tasks.complete(services, DAVE, review.id, {"checked": "yes"})
+    resolution = tasks.complete(services, DAVE, review.id, {"checked": "yes"})
+    resolved = resolution.task
+    assert resolution.next_tasks == [resolved]  # back with its owner: the next task is itself
     assert (resolved.assignee, resolved.owner, resolved.delegation) == (
         "rita",
         "rita",
@@ -477,7 +488,7 @@ def test_delegate_then_complete_resolves_back_to_the_owner(
     assert instances.get_variables(services, ANN, review.instance_id)["checked"] == "yes"
     assert ids(tasks.todo(services, RITA)) == [review.id]
     assert tasks.todo(services, DAVE).total == 0
-    finished = tasks.complete(services, RITA, review.id)
+    finished = tasks.complete(services, RITA, review.id).task
     assert finished.ended_by == "rita"
     assert open_nodes(services, review.instance_id) == ["sign"]
     assert operation_names(services, task_id=review.id) == [
@@ -520,7 +531,7 @@ def test_assign_transfers_the_task_for_good(services: Services, review: TaskView
     assert tasks.todo(services, RITA).total == 0
     with pytest.raises(Forbidden):
         tasks.complete(services, RITA, review.id)
-    assert tasks.complete(services, BOB, review.id).ended_by == "bob"
+    assert tasks.complete(services, BOB, review.id).task.ended_by == "bob"
     (logged,) = [r for r in operations(services, task_id=review.id) if r.operation == "assign"]
     assert (logged.user_id, logged.details) == ("rita", {"to": "bob"})
 
@@ -654,7 +665,7 @@ def test_times_come_back_as_the_clock_gave_them_timezone_aware(services: Service
     deploy(timed, SIMPLE)
     case = start(timed, "simple", BOB)
     clock.now = T0 + timedelta(minutes=5)
-    done = tasks.complete(timed, ANN, task_at(timed, case.id, "work").id)
+    done = tasks.complete(timed, ANN, task_at(timed, case.id, "work").id).task
     assert (done.created_at, done.ended_at) == (T0, T0 + timedelta(minutes=5))
     view = instances.get_instance(timed, BOB, case.id)
     assert (view.started_at, view.ended_at) == (T0, T0 + timedelta(minutes=5))

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+from lanes.services import deployments, instances, tasks
+from lanes.services.actor import Actor
+from lanes.services.context import Services
 from lanes.store import tables as t
 from lanes.store.db import Database
+from lanes.store.migrate import upgrade
+
+ADMIN = Actor("admin", admin=True)
+LEAVE = Path(__file__).parents[3] / "src" / "lanes" / "samples" / "leave.bpmn"
 
 
 def test_the_migrated_schema_matches_the_table_declarations(database: Database) -> None:
@@ -14,3 +23,29 @@ def test_the_migrated_schema_matches_the_table_declarations(database: Database) 
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         differences = compare_metadata(context, t.metadata)
     assert differences == []
+
+
+def test_sqlite_keys_become_rowids_and_keep_every_row(tmp_path: Path) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'old.db'}")
+    try:
+        upgrade(db, "0003")  # a database made before 0004, with a case and its task in it
+        services = Services(db)
+        deployments.deploy(services, ADMIN, LEAVE.read_bytes(), "leave.bpmn")
+        started = instances.start_instance(services, ADMIN, key="leave", variables={"days": 5})
+        upgrade(db)
+        with db.engine.connect() as conn:
+            ddl = conn.exec_driver_sql(
+                "SELECT sql FROM sqlite_master WHERE name = 'task'"
+            ).scalar_one()
+            cascades = conn.exec_driver_sql("PRAGMA foreign_keys").scalar_one()
+        assert "id INTEGER NOT NULL" in ddl
+        assert cascades == 1  # switched off for the rebuild only
+        (task,) = started.tasks
+        assert tasks.get_task(services, ADMIN, task.id) == task
+        assert tasks.complete(services, ADMIN, task.id, {"days": 5}).next_tasks
+        instances.delete_instance(services, ADMIN, started.instance.id)  # cascades still work
+        with db.engine.connect() as conn:
+            left = conn.exec_driver_sql("SELECT count(*) FROM task_candidate").scalar_one()
+        assert left == 0
+    finally:
+        db.dispose()

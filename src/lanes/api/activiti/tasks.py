@@ -183,7 +183,9 @@ def complete(
     who = assignments.acting_as(svc, actor, given.userId, "complete a task")
     variables = given.all_variables()
     done = tasks.complete(svc, who, int(actTaskId), variables, given.comment, given.outcome)
-    return render.one(render.completion(history.completion_of(svc, who, done, variables)))
+    return render.one(
+        render.completion(history.completion_of(svc, who, done.task, variables, done.next_tasks))
+    )
 
 
 def _delegate(actTaskId: IdPath, userid: UserPath, svc: ServicesDep, actor: ActorDep) -> Any:

@@ -16,9 +16,11 @@ from lanes.api.native.schemas import (
     NodeAssigneeIn,
     SignalIn,
     SignalOut,
+    StartedOut,
     StartIn,
     TaskOut,
     Variables,
+    flat,
 )
 from lanes.services import instances, tasks
 from lanes.services.views import ActivityView, InstanceView, Page, TaskView
@@ -29,15 +31,16 @@ router = APIRouter(tags=["instances"], dependencies=[JsonBody])
 @router.post(
     "/process-instances",
     status_code=201,
-    response_model=InstanceOut,
+    response_model=StartedOut,
     summary="Start a process instance",
     description=(
         "By `process_key` (its newest version) or `process_definition_id`. Any user may "
-        "start a definition unless it names candidate starters."
+        "start a definition unless it names candidate starters. The answer lists the "
+        "tasks the start opened."
     ),
 )
-def start_instance(body: StartIn, svc: ServicesDep, actor: ActorDep) -> InstanceView:
-    return instances.start_instance(
+def start_instance(body: StartIn, svc: ServicesDep, actor: ActorDep) -> dict[str, Any]:
+    started = instances.start_instance(
         svc,
         actor,
         key=body.process_key,
@@ -45,6 +48,7 @@ def start_instance(body: StartIn, svc: ServicesDep, actor: ActorDep) -> Instance
         variables=body.variables,
         business_key=body.business_key,
     )
+    return flat(started.instance, tasks=started.tasks)
 
 
 @router.get(

@@ -12,6 +12,7 @@ character, variables are plain JSON. Ids are JSON numbers; times are ISO 8601 in
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import datetime
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
@@ -60,6 +61,11 @@ class Body(BaseModel):
 
 class Out(BaseModel):
     model_config = ConfigDict(from_attributes=True)
+
+
+def flat(view: Any, **more: Any) -> dict[str, Any]:
+    """A service's view (a dataclass) as a dict, with `more` fields beside its own."""
+    return {f.name: getattr(view, f.name) for f in fields(view)} | more
 
 
 T = TypeVar("T")
@@ -192,6 +198,12 @@ class InstanceOut(Out):
     active_nodes: list[str]
 
 
+class StartedOut(InstanceOut):
+    tasks: list[TaskOut] = Field(
+        description="The tasks the start opened, in this instance or in processes it called."
+    )
+
+
 class InstancePage(Page[InstanceOut]):
     pass
 
@@ -254,6 +266,15 @@ class TaskOut(Out):
     candidate_users: list[str]
     candidate_groups: list[str]
     outcome: str | None = Field(default=None, description="What the completer decided, if given.")
+
+
+class CompletedOut(TaskOut):
+    next_tasks: list[TaskOut] = Field(
+        description=(
+            "The tasks the completion opened; for a delegated task resolved back to its "
+            "owner, the task itself."
+        )
+    )
 
 
 class TaskPage(Page[TaskOut]):

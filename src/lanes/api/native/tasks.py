@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Response
 
 from lanes.api.deps import ActorDep, JsonBody, ServicesDep
@@ -21,6 +23,7 @@ from lanes.api.native.schemas import (
     CcIn,
     CommentIn,
     CommentOut,
+    CompletedOut,
     CompleteIn,
     JumpIn,
     OptionalComment,
@@ -32,6 +35,7 @@ from lanes.api.native.schemas import (
     TaskPage,
     UrgeIn,
     UserRef,
+    flat,
 )
 from lanes.services import tasks
 from lanes.services.views import CommentView, Page, TaskFilter, TaskView
@@ -132,15 +136,19 @@ def unclaim(task_id: IdPath, svc: ServicesDep, actor: ActorDep) -> TaskView:
 
 @router.post(
     "/{task_id}/complete",
-    response_model=TaskOut,
+    response_model=CompletedOut,
     summary="Complete",
-    description="A delegated task returns to its owner instead (as resolve).",
+    description=(
+        "A delegated task returns to its owner instead (as resolve). The answer lists "
+        "the tasks the completion opened."
+    ),
 )
 def complete(
     task_id: IdPath, svc: ServicesDep, actor: ActorDep, body: CompleteIn | None = None
-) -> TaskView:
+) -> dict[str, Any]:
     body = body or CompleteIn()
-    return tasks.complete(svc, actor, task_id, body.variables, body.comment, body.outcome)
+    done = tasks.complete(svc, actor, task_id, body.variables, body.comment, body.outcome)
+    return flat(done.task, next_tasks=done.next_tasks)
 
 
 @router.post(

@@ -174,6 +174,9 @@ def test_an_instance_is_read_by_its_starter_and_admins_only(api: Api) -> None:
     api.deploy_leave()
     ann, bob = api.user("ann"), api.user("bob")
     instance = api.start("leave", ann)
+    opened = instance.pop("tasks")
+    assert [t["node_id"] for t in opened] == ["fill_form"]
+    assert opened == api.get(f"/process-instances/{instance['id']}/tasks", ann).json()
     path = f"/process-instances/{instance['id']}"
     assert api.get(path, ann).json() == instance
     assert api.get(path, api.admin).status_code == 200

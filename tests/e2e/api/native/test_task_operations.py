@@ -154,6 +154,20 @@ def test_only_candidates_claim(api: Api, case: dict[str, Any]) -> None:
 # -- complete -----------------------------------------------------------------------------
 
 
+def test_a_completion_answers_with_the_tasks_it_opened(api: Api) -> None:
+    api.deploy_leave()
+    ann = api.user("ann")
+    instance = api.start("leave", ann, variables={"days": 5})
+    (form,) = instance["tasks"]
+    response = api.post(f"/tasks/{form['id']}/complete", ann, json={})
+    assert response.status_code == 200
+    opened = response.json()["next_tasks"]
+    assert (
+        opened == api.get(f"/process-instances/{instance['id']}/tasks?open_only=true", ann).json()
+    )
+    assert sorted(t["node_id"] for t in opened) == ["hr", "manager_long"]
+
+
 def test_completing_moves_the_case_on_and_keeps_the_comment(api: Api, case: dict[str, Any]) -> None:
     task_id = case["manager"]["id"]
     api.post(f"/tasks/{task_id}/claim", case["mia"])
@@ -165,6 +179,7 @@ def test_completing_moves_the_case_on_and_keeps_the_comment(api: Api, case: dict
     assert response.status_code == 200
     assert response.json()["ended_by"] == "mia"
     assert response.json()["end_reason"] == "completed"
+    assert response.json()["next_tasks"] == []  # the case ended
     instance = api.get(f"/process-instances/{case['instance']['id']}", api.admin).json()
     assert instance["status"] == "completed"
     assert instance["variables"]["approved"] is True
