@@ -9,9 +9,11 @@ is `services.identity.authenticate`'s decision; a refusal is 401 with
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated, cast
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import (
     APIKeyHeader,
     HTTPAuthorizationCredentials,
@@ -48,25 +50,29 @@ _basic = HTTPBasic(
 )
 
 
-def get_actor(
+async def get_actor(
     services: ServicesDep,
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     access_token: Annotated[str | None, Depends(_access_token)],
     basic: Annotated[HTTPBasicCredentials | None, Depends(_basic)],
 ) -> Actor:
-    """The caller, from whichever credential the request carries."""
+    """The caller, from whichever credential the request carries: a token seen in the
+    last few seconds is answered here, any other is read in the thread pool."""
     token = bearer.credentials if bearer is not None else None
     if access_token and token and access_token != token:
         raise Unauthorized(
             "the request carries two different tokens (Authorization and "
             "X-Authorization-access_token); send one"
         )
-    return identity.authenticate(
-        services,
-        bearer=token or access_token or None,
-        basic_user=basic.username if basic is not None else None,
-        basic_password=basic.password if basic is not None else None,
-    )
+    credential = {
+        "bearer": token or access_token or None,
+        "basic_user": basic.username if basic is not None else None,
+        "basic_password": basic.password if basic is not None else None,
+    }
+    actor = identity.remembered_actor(services, **credential)
+    if actor is None:
+        actor = await run_in_threadpool(partial(identity.authenticate, services, **credential))
+    return actor
 
 
 ActorDep = Annotated[Actor, Depends(get_actor)]

@@ -139,6 +139,7 @@ def update_user(
             current.groups if new_groups is None else new_groups,
         )
         store.update_user(conn, record)
+    svc.tokens.clear()  # their groups or admin flag may have changed
     return _user_view(record)
 
 
@@ -234,41 +235,74 @@ def authenticate(
     basic_user: str | None = None,
     basic_password: str | None = None,
 ) -> Actor:
-    """The Actor a credential stands for, read fresh from the database on every call.
+    """The Actor a credential stands for: remembered for a few seconds (`svc.tokens`),
+    else read from the database.
 
     `bearer` is the token of `Authorization: Bearer` or `X-Authorization-access_token`;
     HTTP Basic gives a user id and, as the password, one of that user's tokens. Exactly
     one of the two must be given.
     """
-    has_basic = bool(basic_user) or bool(basic_password)
-    if bearer and has_basic:
-        raise Unauthorized("Send one credential, a bearer token or HTTP Basic, not both.")
-    if bearer:
-        token, claimed_user = bearer, None
-    elif has_basic:
-        if not basic_user or not basic_password:
-            raise Unauthorized(
-                "HTTP Basic credentials need a user id and, as the password, an API token."
-            )
-        token, claimed_user = basic_password, basic_user
-    else:
-        raise Unauthorized(
-            "Authentication required: send an API token as 'Authorization: Bearer <token>' "
-            "or 'X-Authorization-access_token', or HTTP Basic with your user id and token."
-        )
+    remembered = remembered_actor(
+        svc, bearer=bearer, basic_user=basic_user, basic_password=basic_password
+    )
+    if remembered is not None:
+        return remembered
+    token, claimed_user = _credential(bearer, basic_user, basic_password)
+    digest = store.token_hash(token)
     with svc.db.read() as conn:
-        owner = store.user_for_token_hash(conn, store.token_hash(token))
+        owner = store.user_for_token_hash(conn, digest)
     if owner is None:
         raise Unauthorized("The API token is not valid: it is unknown or has been revoked.")
-    if claimed_user is not None and claimed_user != owner.user_id:
-        raise Unauthorized("The API token does not belong to the user id given in HTTP Basic.")
     groups = frozenset(group_id for group_id, _ in owner.groups)
-    return Actor(
+    actor = Actor(
         owner.user_id,
         groups=groups,
         admin=owner.admin or ADMIN_GROUP in groups,
         roles=frozenset(group_id for group_id, kind in owner.groups if kind == "role"),
     )
+    svc.tokens.put(digest, actor)
+    return _claimed(actor, claimed_user)
+
+
+def remembered_actor(
+    svc: Services,
+    *,
+    bearer: str | None = None,
+    basic_user: str | None = None,
+    basic_password: str | None = None,
+) -> Actor | None:
+    """The Actor of a credential seen in the last few seconds, without touching the
+    database; None when it has to be read. A malformed credential is refused here."""
+    token, claimed_user = _credential(bearer, basic_user, basic_password)
+    actor = svc.tokens.get(store.token_hash(token))
+    return None if actor is None else _claimed(actor, claimed_user)
+
+
+def _credential(
+    bearer: str | None, basic_user: str | None, basic_password: str | None
+) -> tuple[str, str | None]:
+    """(token, the user id HTTP Basic claims, if it was Basic)."""
+    has_basic = bool(basic_user) or bool(basic_password)
+    if bearer and has_basic:
+        raise Unauthorized("Send one credential, a bearer token or HTTP Basic, not both.")
+    if bearer:
+        return bearer, None
+    if has_basic:
+        if not basic_user or not basic_password:
+            raise Unauthorized(
+                "HTTP Basic credentials need a user id and, as the password, an API token."
+            )
+        return basic_password, basic_user
+    raise Unauthorized(
+        "Authentication required: send an API token as 'Authorization: Bearer <token>' "
+        "or 'X-Authorization-access_token', or HTTP Basic with your user id and token."
+    )
+
+
+def _claimed(actor: Actor, claimed_user: str | None) -> Actor:
+    if claimed_user is not None and claimed_user != actor.user_id:
+        raise Unauthorized("The API token does not belong to the user id given in HTTP Basic.")
+    return actor
 
 
 def ensure_admin(svc: Services, token: str) -> None:
@@ -298,6 +332,7 @@ def ensure_admin(svc: Services, token: str) -> None:
                 store.delete_user_tokens(conn, ADMIN_USER)
                 store.delete_token(conn, digest)  # in case another user somehow holds it
                 store.insert_token(conn, digest, ADMIN_USER, svc.now())
+            svc.tokens.clear()  # the earlier tokens are revoked
             return
         except store.Duplicate:
             if attempt == _ENSURE_ADMIN_ATTEMPTS - 1:

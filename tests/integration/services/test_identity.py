@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from collections.abc import Callable
 
 import pytest
 from sqlalchemy import select
 
 from lanes.services.actor import SYSTEM, Actor
-from lanes.services.context import Services
+from lanes.services.context import TOKEN_TTL_SECONDS, Services
 from lanes.services.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from lanes.services.identity import (
     KEEP,
@@ -23,6 +24,7 @@ from lanes.services.identity import (
     get_user,
     issue_token,
     org_chain,
+    remembered_actor,
     update_user,
 )
 from lanes.store import identity as store
@@ -357,6 +359,36 @@ def test_authenticate_sees_changes_at_once(org: Services) -> None:
     update_user(org, ADMIN, "alice", groups=["company"], admin=True)
     actor = authenticate(org, bearer=token)
     assert (actor.admin, actor.groups, actor.roles) == (True, frozenset({"company"}), frozenset())
+
+
+def test_authenticate_remembers_a_token_for_a_few_seconds(
+    org: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token = issue_token(org, ADMIN, "alice")
+    first = authenticate(org, bearer=token)
+    statements = org.db.statements
+    assert authenticate(org, bearer=token) == first
+    assert remembered_actor(org, bearer=token) == first
+    assert org.db.statements == statements  # answered without the database
+    with pytest.raises(Unauthorized, match="does not belong"):
+        authenticate(org, basic_user="bob", basic_password=token)
+    # another process revokes the token: this one notices once the few seconds are up
+    with org.db.write() as conn:
+        store.delete_user_tokens(conn, "alice")
+    assert authenticate(org, bearer=token) == first
+    later = time.monotonic() + TOKEN_TTL_SECONDS + 1
+    monkeypatch.setattr("lanes.services.context.time.monotonic", lambda: later)
+    assert remembered_actor(org, bearer=token) is None
+    with pytest.raises(Unauthorized, match="not valid"):
+        authenticate(org, bearer=token)
+
+
+def test_unknown_tokens_are_not_remembered(org: Services) -> None:
+    with pytest.raises(Unauthorized):
+        authenticate(org, bearer="not-yet")
+    with org.db.write() as conn:
+        store.insert_token(conn, store.token_hash("not-yet"), "bob", org.now())
+    assert authenticate(org, bearer="not-yet").user_id == "bob"
 
 
 # -- ensure_admin -----------------------------------------------------------------------
