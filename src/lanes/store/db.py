@@ -14,7 +14,7 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, update
-from sqlalchemy.pool import StaticPool
+from sqlalchemy.pool import NullPool, StaticPool
 
 from lanes.store import tables as t
 
@@ -30,10 +30,16 @@ class Database:
         if self.is_postgres and url.startswith("postgresql://"):
             url = "postgresql+psycopg://" + url[len("postgresql://") :]
         kwargs: dict[str, Any] = {"echo": echo}
+        # On a SQLite file each thread keeps its own connection (see `_connection`);
+        # an in-memory database is one connection that every thread shares.
+        self._per_thread = False
         if self.is_sqlite:
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
             if url in ("sqlite://", "sqlite:///:memory:"):
                 kwargs["poolclass"] = StaticPool
+            else:
+                kwargs["poolclass"] = NullPool
+                self._per_thread = True
         else:
             kwargs["pool_size"] = 10
             kwargs["max_overflow"] = 20
@@ -65,7 +71,7 @@ class Database:
             # SQLite has one writer at a time: ids are reserved before the transaction
             # takes the write lock, never from inside it through another connection
             self._ensure_headroom()
-        with self._writer_turn(), self.engine.connect() as conn:
+        with self._writer_turn(), self._connection() as conn:
             if self.is_sqlite:
                 conn = conn.execution_options(lanes_begin="IMMEDIATE")
             self._local.conn = conn
@@ -89,8 +95,26 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        with self.engine.connect() as conn, conn.begin():
-            yield conn
+        with self._connection() as conn:
+            if self.is_sqlite:
+                conn = conn.execution_options(lanes_begin="DEFERRED")
+            with conn.begin():
+                yield conn
+
+    def _connection(self) -> AbstractContextManager[Connection]:
+        """A connection for one transaction. On a SQLite file, the thread's own, kept open
+        between transactions: checking one out of a pool and back costs more than a
+        command's statements, and SQLite connections are cheap to keep (the pool is a
+        NullPool, which closes a connection once its thread is gone). A transaction
+        begun while the thread's connection is busy gets a fresh connection."""
+        if not self._per_thread:
+            return self.engine.connect()
+        conn: Connection | None = getattr(self._local, "connection", None)
+        if conn is None or conn.closed or conn.invalidated:
+            conn = self._local.connection = self.engine.connect()
+        elif conn.in_transaction():
+            return self.engine.connect()
+        return nullcontext(conn)
 
     def next_id(self) -> int:
         """A fresh 64-bit id, unique across every process sharing the database.
@@ -139,6 +163,12 @@ class Database:
             self._next_id, self._last_id = 0, -1
 
     def dispose(self) -> None:
+        """Close the pool and this thread's connection (other threads' connections close
+        with their threads)."""
+        conn: Connection | None = getattr(self._local, "connection", None)
+        if conn is not None:
+            self._local.connection = None
+            conn.close()
         self.engine.dispose()
 
 

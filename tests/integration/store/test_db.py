@@ -156,3 +156,53 @@ def test_upgrade_twice_changes_nothing_and_keeps_data(database: Database) -> Non
         versions = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
     assert len(versions) == 1
     assert count_users(database) == 1
+
+
+def driver(conn: Connection) -> object:
+    return conn.connection.driver_connection
+
+
+def test_a_thread_keeps_its_sqlite_connection_between_transactions(database: Database) -> None:
+    if not database.is_sqlite:
+        pytest.skip("PostgreSQL connections come from a pool")
+    with database.write() as conn:
+        first = driver(conn)
+    with database.read() as conn:
+        assert driver(conn) is first
+    seen: list[object] = []
+
+    def other_thread() -> None:
+        with database.read() as conn:
+            seen.append(driver(conn))
+
+    run_together([other_thread])
+    assert seen[0] is not first
+
+
+def test_a_read_after_a_write_on_the_same_connection_leaves_the_write_lock_free(
+    database: Database,
+) -> None:
+    with database.write() as conn:
+        conn.execute(t.id_block.insert().values(name="mark", next_value=1))
+    finished = threading.Event()
+
+    def write_meanwhile() -> None:
+        with database.write() as conn:
+            conn.execute(
+                t.id_block.update().where(t.id_block.c.name == "mark").values(next_value=2)
+            )
+        finished.set()
+
+    with database.read() as conn:
+        conn.execute(select(t.id_block.c.next_value)).all()
+        writer = threading.Thread(target=write_meanwhile)
+        writer.start()
+        # a read begun IMMEDIATE would hold the write lock until this block ends
+        assert finished.wait(10)
+    writer.join()
+
+
+def test_a_transaction_inside_another_gets_a_connection_of_its_own(database: Database) -> None:
+    with database.read() as outer, database.read() as inner:
+        assert driver(inner) is not driver(outer)
+        assert inner.execute(select(func.count()).select_from(t.id_block)).scalar_one() >= 0
