@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import namedtuple
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Insert
@@ -101,7 +102,7 @@ def _compile(statement: Any, dialect: Dialect, params: Mapping[str, Any], is_ins
             if column_default is None or not column_default.is_scalar:
                 raise ValueError(f"{statement.table.name}.{name} needs a value")
             default = column_default.arg
-        processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
+        processor = _remembering_last(bind.type.dialect_impl(dialect).bind_processor(dialect))
         described.append((name, default, processor))
     row: Any = None
     results: tuple[Processor | None, ...] = ()
@@ -119,6 +120,25 @@ def _compile(statement: Any, dialect: Dialect, params: Mapping[str, Any], is_ins
         results=results,
         converts=any(p is not None for p in results),
     )
+
+
+def _remembering_last(processor: Processor | None) -> Processor | None:
+    """`processor` answering a repeat of its last value without running again: the
+    times of one command's rows are mostly the same moment, and formatting a datetime
+    for SQLite costs more than running the statement. Only for immutable values."""
+    if processor is None:
+        return None
+    last: list[Any] = [(_REQUIRED, None)]  # (value, processed); swapped whole, never torn
+
+    def process(value: Any) -> Any:
+        seen, processed = last[0]
+        if type(value) is datetime and value == seen:
+            return processed
+        processed = processor(value)
+        last[0] = (value, processed)
+        return processed
+
+    return process
 
 
 def _row_class(names: list[str]) -> Any:

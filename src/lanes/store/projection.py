@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, delete, insert, update
@@ -56,6 +57,10 @@ _ACTIVITY_LEFT = Prepared(
 )
 
 
+# the events of one command mostly carry the same moment: parse each text once
+_at = lru_cache(maxsize=64)(from_iso)
+
+
 @dataclass(frozen=True, slots=True)
 class InstanceInfo:
     """What every projected row repeats about its instance."""
@@ -90,19 +95,17 @@ def project(
                     "node_id": event.node_id,
                     "kind": event.kind,
                     "name": event.name[:255] if event.name else None,
-                    "started_at": from_iso(event.at),
+                    "started_at": _at(event.at),
                     "ended_at": None,
                     "canceled": False,
                 }
             case ev.ActivityLeft():
                 row = activities.get((event.execution_id, event.node_id))
                 if row is not None and row["ended_at"] is None:
-                    row["ended_at"] = from_iso(event.at)
+                    row["ended_at"] = _at(event.at)
                     row["canceled"] = event.canceled
                 else:
-                    left.append(
-                        (event.execution_id, event.node_id, from_iso(event.at), event.canceled)
-                    )
+                    left.append((event.execution_id, event.node_id, _at(event.at), event.canceled))
             case ev.FlowTaken():
                 flows_taken.add(event.flow_id)
             case ev.TaskCreated():
@@ -123,7 +126,7 @@ def project(
                         "form_key": event.form_key,
                         "priority": event.priority,
                         "due_at": from_iso(event.due) if event.due else None,
-                        "created_at": from_iso(event.at),
+                        "created_at": _at(event.at),
                     }
                 )
                 offered = event.assignee is None
@@ -207,7 +210,7 @@ def project(
                         "engine_id": event.external_task_id,
                         "topic": event.topic,
                         "node_id": event.node_id,
-                        "created_at": from_iso(event.at),
+                        "created_at": _at(event.at),
                     },
                 )
             case ev.ExternalTaskEnded():
@@ -226,7 +229,7 @@ def project(
                         "node_id": event.node_id,
                         "kind": "engine",
                         "message": event.message,
-                        "created_at": from_iso(event.at),
+                        "created_at": _at(event.at),
                     },
                 )
             case ev.IncidentResolved():
@@ -272,7 +275,7 @@ def _end_tasks(conn: Connection, ended: list[ev.TaskEnded]) -> None:
         [
             {
                 "b_id": int(e.task_id),
-                "b_ended_at": from_iso(e.at),
+                "b_ended_at": _at(e.at),
                 "b_ended_by": e.user,
                 "b_reason": e.reason,
             }
@@ -288,7 +291,7 @@ def _task_changes(event: ev.TaskUpdated) -> dict[str, Any]:
         if key in event.changes:
             changes[key] = event.changes[key]
     if "claimed" in event.changes:
-        changes["claimed_at"] = from_iso(event.at) if event.changes["claimed"] else None
+        changes["claimed_at"] = _at(event.at) if event.changes["claimed"] else None
     return changes
 
 
