@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Insert
+from sqlalchemy import Connection, DateTime, Insert
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql.expression import Executable
 
@@ -33,8 +33,7 @@ class _Plan:
     params: tuple[tuple[str, Any, Processor | None], ...]
     positional: bool  # sqlite: a tuple in that order; psycopg: a dict by name
     row: Any  # a namedtuple class for SELECTs, else None
-    results: tuple[Processor | None, ...]
-    converts: bool  # whether any result column needs its processor
+    converting: tuple[tuple[int, Processor], ...]  # result columns with a processor
 
 
 _REQUIRED = object()
@@ -102,37 +101,38 @@ def _compile(statement: Any, dialect: Dialect, params: Mapping[str, Any], is_ins
             if column_default is None or not column_default.is_scalar:
                 raise ValueError(f"{statement.table.name}.{name} needs a value")
             default = column_default.arg
-        processor = _remembering_last(bind.type.dialect_impl(dialect).bind_processor(dialect))
-        described.append((name, default, processor))
+        processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
+        described.append((name, default, _for_times(bind.type, processor)))
     row: Any = None
-    results: tuple[Processor | None, ...] = ()
+    converting: list[tuple[int, Processor]] = []
     if getattr(statement, "is_select", False):
         columns = list(statement.selected_columns)
         row = _row_class([c.key for c in columns])
-        results = tuple(
-            c.type.dialect_impl(dialect).result_processor(dialect, None) for c in columns
-        )
+        for index, column in enumerate(columns):
+            processor = column.type.dialect_impl(dialect).result_processor(dialect, None)
+            if processor is not None:
+                converting.append((index, _for_times(column.type, processor)))
     return _Plan(
         sql=str(compiled),
         params=tuple(described),
         positional=bool(dialect.positional),
         row=row,
-        results=results,
-        converts=any(p is not None for p in results),
+        converting=tuple(converting),
     )
 
 
-def _remembering_last(processor: Processor | None) -> Processor | None:
-    """`processor` answering a repeat of its last value without running again: the
-    times of one command's rows are mostly the same moment, and formatting a datetime
-    for SQLite costs more than running the statement. Only for immutable values."""
-    if processor is None:
-        return None
+def _for_times(type_: Any, processor: Processor | None) -> Processor | None:
+    """A datetime column's processor answers a repeat of its last value without running
+    again: the rows of one command mostly carry the same moment, and converting a time
+    for SQLite (text both ways) costs more than the statement. Times are immutable, so
+    the answer can be shared; other types (JSON) keep their own processor."""
+    if processor is None or type_._type_affinity is not DateTime:
+        return processor
     last: list[Any] = [(_REQUIRED, None)]  # (value, processed); swapped whole, never torn
 
     def process(value: Any) -> Any:
         seen, processed = last[0]
-        if type(value) is datetime and value == seen:
+        if type(value) in (datetime, str) and value == seen:
             return processed
         processed = processor(value)
         last[0] = (value, processed)
@@ -157,12 +157,14 @@ def _values(plan: _Plan, params: Mapping[str, Any]) -> Any:
 
 
 def _row(plan: _Plan, raw: Sequence[Any]) -> Any:
-    if not plan.converts:
+    if not plan.converting:
         return plan.row._make(raw)
-    return plan.row._make(
-        value if processor is None else processor(value)
-        for value, processor in zip(raw, plan.results, strict=True)
-    )
+    values = list(raw)
+    for index, processor in plan.converting:
+        value = values[index]
+        if value is not None:  # NULL stays None through every processor
+            values[index] = processor(value)
+    return plan.row._make(values)
 
 
 def _cursor(conn: Connection) -> Any:
