@@ -102,7 +102,9 @@ def _compile(statement: Any, dialect: Dialect, params: Mapping[str, Any], is_ins
                 raise ValueError(f"{statement.table.name}.{name} needs a value")
             default = column_default.arg
         processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
-        described.append((name, default, _for_times(bind.type, processor)))
+        if processor is not None:
+            processor = _for_times(bind.type, processor)
+        described.append((name, default, processor))
     row: Any = None
     converting: list[tuple[int, Processor]] = []
     if getattr(statement, "is_select", False):
@@ -121,12 +123,12 @@ def _compile(statement: Any, dialect: Dialect, params: Mapping[str, Any], is_ins
     )
 
 
-def _for_times(type_: Any, processor: Processor | None) -> Processor | None:
+def _for_times(type_: Any, processor: Processor) -> Processor:
     """A datetime column's processor answers a repeat of its last value without running
     again: the rows of one command mostly carry the same moment, and converting a time
     for SQLite (text both ways) costs more than the statement. Times are immutable, so
     the answer can be shared; other types (JSON) keep their own processor."""
-    if processor is None or type_._type_affinity is not DateTime:
+    if type_._type_affinity is not DateTime:
         return processor
     last: list[Any] = [(_REQUIRED, None)]  # (value, processed); swapped whole, never torn
 
