@@ -11,8 +11,10 @@ from fastapi import APIRouter
 from lanes.api.native import definitions, forms, identity, instances, tasks
 
 router = APIRouter()
-router.include_router(identity.router)
-router.include_router(definitions.router)
-router.include_router(instances.router)
+# a request is matched against the routes in this order, one by one: the task and
+# instance routes that people call all day come first (no two families share a path)
 router.include_router(tasks.router)
+router.include_router(instances.router)
 router.include_router(forms.router)
+router.include_router(definitions.router)
+router.include_router(identity.router)
