@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
@@ -49,3 +50,22 @@ def test_sqlite_keys_become_rowids_and_keep_every_row(tmp_path: Path) -> None:
         assert left == 0
     finally:
         db.dispose()
+
+
+@pytest.mark.parametrize(
+    ("lookup", "index"),
+    [
+        ("SELECT id FROM task WHERE ended_by = 'ann' ORDER BY ended_at", "ix_task_done_by"),
+        ("SELECT id FROM process_instance WHERE business_key = 'k'", "ix_instance_business_key"),
+        ("SELECT id FROM process_instance WHERE parent_id = 5", "ix_instance_parent"),
+        ("SELECT id FROM operation_log WHERE task_id = 5", "ix_operation_log_task"),
+    ],
+)
+def test_partial_indexes_still_serve_their_lookups(
+    database: Database, lookup: str, index: str
+) -> None:
+    if not database.is_sqlite:
+        pytest.skip("the plan is read with SQLite's EXPLAIN QUERY PLAN")
+    with database.read() as conn:
+        plan = " ".join(row[3] for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {lookup}"))
+    assert index in plan
