@@ -106,7 +106,7 @@ def todo_query(url: str, open_tasks: int, samples: int = 200) -> dict[str, Any]:
     svc = Services(db)
     deployments.deploy(svc, ADMIN, MODEL.read_bytes(), "leave.bpmn")
     definition = deployments.definition_by_key(svc, ADMIN, "leave")
-    instance = instances.start_instance(svc, ADMIN, key="leave", variables={"days": 5})
+    instance = instances.start_instance(svc, ADMIN, key="leave", variables={"days": 5}).instance
     now = datetime.now(UTC)
     batch = 20_000
     users = [f"user{n}" for n in range(1000)]

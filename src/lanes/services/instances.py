@@ -19,7 +19,7 @@ from lanes.services.context import Services
 from lanes.services.errors import Conflict, Forbidden, Invalid, NotFound
 from lanes.services.runtime import Session
 from lanes.services.task_rows import views_by_ids
-from lanes.services.views import ActivityView, InstanceView, Page, Started
+from lanes.services.views import ActivityView, InstanceView, Page, Started, TaskView
 from lanes.store import cases as cases_store
 from lanes.store import runtime as repo
 
@@ -65,7 +65,7 @@ def start_instance(
         )
         session.finish()
         row = repo.get_instance(conn, ran.instance_id)
-        opened = views_by_ids(conn, session.opened_tasks)
+        opened = visible_tasks(conn, actor, views_by_ids(conn, session.opened_tasks), row.id)
     return Started(instance_view(row), opened)
 
 
@@ -108,6 +108,20 @@ def may_see(conn: Any, actor: Actor, row: Any) -> bool:
     if actor.admin or row.started_by == actor.user_id:
         return True
     return repo.took_part(conn, row.id, actor.user_id)
+
+
+def visible_tasks(
+    conn: Any, actor: Actor, views: list[TaskView], instance_id: int
+) -> list[TaskView]:
+    """The tasks among `views` (opened by a command on `instance_id`) that `actor` may be
+    shown: all of those in that instance, which the actor started or takes part in, and
+    those of other instances (a called process, a caller resumed) only where `may_see`."""
+    allowed = {instance_id: True}
+    for view in views:
+        if view.instance_id not in allowed:
+            row = repo.get_instance(conn, view.instance_id)
+            allowed[view.instance_id] = row is not None and may_see(conn, actor, row)
+    return [view for view in views if allowed[view.instance_id]]
 
 
 def _visible(conn: Any, actor: Actor, instance_id: int) -> Any:

@@ -17,7 +17,7 @@ from lanes.services import forms, oplog
 from lanes.services.actor import Actor
 from lanes.services.context import Services
 from lanes.services.errors import Conflict, Forbidden, Invalid, NotFound
-from lanes.services.instances import may_see
+from lanes.services.instances import may_see, visible_tasks
 from lanes.services.runtime import Ran, Session
 from lanes.services.task_rows import views_by_ids, views_of
 from lanes.services.views import CommentView, Completed, Page, TaskFilter, TaskView
@@ -204,7 +204,8 @@ def _act(
             if answer is not None:
                 answer.extend(v for v in views if v.id == task_id)
             if opened is not None:
-                opened.extend(v for v in views if v.id != task_id)
+                others_views = [v for v in views if v.id != task_id]
+                opened.extend(visible_tasks(conn, actor, others_views, row.id))
         return ran
 
 

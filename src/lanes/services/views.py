@@ -100,7 +100,8 @@ class TaskView:
 
 @dataclass(frozen=True, slots=True)
 class Started:
-    """A new instance and the tasks its start opened (in it, or in processes it called)."""
+    """A new instance and the tasks its start opened: in it, and in the processes it called
+    that the starter may see."""
 
     instance: InstanceView
     tasks: list[TaskView]
@@ -108,7 +109,8 @@ class Started:
 
 @dataclass(frozen=True, slots=True)
 class Completed:
-    """A completed task and the tasks the completion opened, read in its transaction.
+    """A completed task and the tasks the completion opened, read in its transaction (in
+    other instances, such as a caller resumed, only where the completer may see them).
 
     A delegated task resolved back to its owner is not ended: it is its own next task."""
 
