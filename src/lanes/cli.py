@@ -193,6 +193,12 @@ def serve(
     port: Annotated[int | None, typer.Option(help="port [default: 8080]")] = None,
     db: DbOption = None,
     workers: Annotated[int | None, typer.Option(help="server processes [default: 1]")] = None,
+    threads: Annotated[
+        int | None,
+        typer.Option(
+            min=1, help="request threads per process [default: the cores on SQLite, else 40]"
+        ),
+    ] = None,
     no_jobs: Annotated[bool, typer.Option("--no-jobs", help="run no job executor")] = False,
     demo: Annotated[
         bool, typer.Option("--demo", help="deploy the sample leave process and demo users")
@@ -202,7 +208,12 @@ def serve(
     import uvicorn
 
     settings = Settings.from_env(
-        database_url=db, host=host, port=port, workers=workers, jobs=False if no_jobs else None
+        database_url=db,
+        host=host,
+        port=port,
+        workers=workers,
+        threads=threads,
+        jobs=False if no_jobs else None,
     )
     database = Database(settings.database_url, settings.sqlite_synchronous)
     try:
@@ -223,6 +234,7 @@ def serve(
             "LANES_WORKERS": str(settings.workers),
             "LANES_JOBS": "true" if settings.jobs else "false",
         }
+        | ({"LANES_THREADS": str(settings.threads)} if settings.threads else {})
     )
     console.print(
         f"lanes on http://{settings.host}:{settings.port} "

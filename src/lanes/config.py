@@ -19,6 +19,9 @@ class Settings:
     jobs: bool = True
     sqlite_synchronous: Synchronous = "NORMAL"
     job_poll_seconds: float = 1.0
+    # threads that run requests in a server process; None: as many as cores on SQLite
+    # (one writer at a time), anyio's 40 on PostgreSQL
+    threads: int | None = None
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:
@@ -34,5 +37,6 @@ class Settings:
             sqlite_synchronous="FULL"
             if env.get("LANES_SQLITE_SYNCHRONOUS", "").upper() == "FULL"
             else "NORMAL",
+            threads=int(env["LANES_THREADS"]) if env.get("LANES_THREADS") else None,
         )
         return replace(settings, **{k: v for k, v in overrides.items() if v is not None})

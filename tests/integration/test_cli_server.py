@@ -15,6 +15,7 @@ from sqlalchemy import inspect
 from typer.testing import CliRunner
 
 from lanes.cli import APP_FACTORY, SAMPLE_LEAVE, app
+from lanes.config import Settings
 from lanes.services import deployments, identity, tasks
 from lanes.services.actor import SYSTEM
 from lanes.services.context import Services
@@ -204,8 +205,17 @@ def test_serve_migrates_then_runs_the_app_factory(
     assert os.environ["LANES_DATABASE_URL"] == url  # what create_app() reads in each worker
     assert os.environ["LANES_JOBS"] == "false"
     assert os.environ["LANES_PORT"] == "9123"
+    assert "LANES_THREADS" not in os.environ  # the default suits the database
     assert "job" in inspect(svc.db.engine).get_table_names()
     assert deployments.list_definitions(svc, SYSTEM).total == 0  # no demo without --demo
+
+
+def test_serve_passes_the_request_threads_to_the_workers(
+    url: str, uvicorn_calls: list[Any]
+) -> None:
+    ok("serve", "--db", url, "--threads", "6")
+    assert os.environ["LANES_THREADS"] == "6"
+    assert Settings.from_env().threads == 6
 
 
 def test_serve_demo_loads_the_leave_process_and_prints_user_tokens(

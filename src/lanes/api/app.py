@@ -8,9 +8,11 @@ base path. The only place in `lanes.api` that touches the store: `Database` and
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from anyio import to_thread
 from fastapi import APIRouter, FastAPI
 
 from lanes import __version__
@@ -54,6 +56,25 @@ def _dialects() -> list[tuple[str, APIRouter]]:
     ]
 
 
+def _threads(settings: Settings, services: Services) -> int:
+    """How many requests run at once in this process's thread pool. On SQLite commands
+    queue for the one write lock anyway, and every thread beyond the cores only competes
+    for the interpreter lock with the thread holding it: a completion took 20% longer
+    with anyio's 40 threads than with 2 (docs/decisions.md). PostgreSQL waits on the
+    network, where more threads help."""
+    if settings.threads is not None:
+        return max(1, settings.threads)
+    if services.db.is_sqlite:
+        return max(2, _cores())
+    return 40
+
+
+def _cores() -> int:
+    if hasattr(os, "sched_getaffinity"):  # the cores this process may run on
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
     """The lanes server application.
 
@@ -78,6 +99,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        to_thread.current_default_thread_limiter().total_tokens = _threads(settings, services)
         # one executor per server process while it serves; jobs are locked per row, so
         # several processes share the work
         executor = JobExecutor(services, settings.job_poll_seconds) if settings.jobs else None

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import base64
 import logging
+import os
 import time
 from pathlib import Path
 
 import pytest
+from anyio import to_thread
 from fastapi import FastAPI
 
 from lanes.api.app import MAX_BODY_BYTES, create_app
@@ -40,6 +42,22 @@ def test_create_app_reads_settings_from_the_environment(
     monkeypatch.setenv("LANES_ADMIN_TOKEN", "from-env")
     with TestClient(create_app()) as client:
         assert client.get("/api/v1/users/admin", headers=bearer("from-env")).status_code == 200
+
+
+@pytest.mark.parametrize("threads", [None, 3])
+def test_requests_run_on_as_many_threads_as_the_settings_say(
+    database_url: str, threads: int | None
+) -> None:
+    app = create_app(Settings(database_url=database_url, threads=threads))
+    with TestClient(app) as client:
+        tokens = client.portal.call(lambda: to_thread.current_default_thread_limiter().total_tokens)
+    app.state.services.db.dispose()
+    if threads is not None:
+        assert tokens == threads
+    elif database_url.startswith("sqlite"):
+        assert 2 <= tokens <= max(2, os.cpu_count() or 2)  # one writer at a time
+    else:
+        assert tokens == 40
 
 
 def test_create_app_uses_services_it_is_given(database_url: str) -> None:
