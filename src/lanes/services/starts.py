@@ -57,6 +57,11 @@ def _lookup(conn: Any, reference: str) -> Any:
     return row
 
 
+def _resource(svc: Services, definition_id: int) -> bytes:
+    with svc.db.read() as conn:
+        return repo.definition_resource(conn, definition_id)
+
+
 def start_case(
     svc: Services,
     actor: Actor,
@@ -83,8 +88,8 @@ def start_case(
         svc, who, definition_id=definition.id, variables=values, business_key=business_key
     )
     instance = started.instance
-    with svc.db.read() as conn:
-        model = svc.models.get(definition.id, lambda: repo.definition_resource(conn, definition.id))
+    # parsed when the start ran: read again only if the cache has dropped it since
+    model = svc.models.get(definition.id, lambda: _resource(svc, definition.id))
     name = model.processes[definition.key].name or definition.name
     return StartedCase(
         instance,
