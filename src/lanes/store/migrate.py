@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
@@ -24,6 +25,15 @@ def alembic_config() -> Config:
 
 
 def upgrade(db: Database, revision: str = "head") -> None:
+    _migrate(db, command.upgrade, revision)
+
+
+def downgrade(db: Database, revision: str) -> None:
+    """Back to `revision` (for operators undoing an upgrade; lanes never calls it)."""
+    _migrate(db, command.downgrade, revision)
+
+
+def _migrate(db: Database, step: Callable[[Config, str], None], revision: str) -> None:
     config = alembic_config()
     with db.engine.connect() as conn:
         if db.is_sqlite:
@@ -37,7 +47,7 @@ def upgrade(db: Database, revision: str = "head") -> None:
                     # one migrator at a time when several server processes start together
                     conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7414356)")
                 config.attributes["connection"] = conn
-                command.upgrade(config, revision)
+                step(config, revision)
         finally:
             if db.is_sqlite:
                 _foreign_keys(conn, on=True)

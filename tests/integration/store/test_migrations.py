@@ -13,7 +13,7 @@ from lanes.services.actor import Actor
 from lanes.services.context import Services
 from lanes.store import tables as t
 from lanes.store.db import Database
-from lanes.store.migrate import upgrade
+from lanes.store.migrate import downgrade, upgrade
 
 ADMIN = Actor("admin", admin=True)
 LEAVE = Path(__file__).parents[3] / "src" / "lanes" / "samples" / "leave.bpmn"
@@ -50,6 +50,19 @@ def test_sqlite_keys_become_rowids_and_keep_every_row(tmp_path: Path) -> None:
         assert left == 0
     finally:
         db.dispose()
+
+
+def test_downgrading_past_the_rebuilds_and_back_keeps_every_row(database: Database) -> None:
+    services = Services(database)
+    deployments.deploy(services, ADMIN, LEAVE.read_bytes(), "leave.bpmn")
+    started = instances.start_instance(services, ADMIN, key="leave", variables={"days": 5})
+    downgrade(database, "0003")
+    upgrade(database)
+    (task,) = started.tasks
+    assert tasks.get_task(Services(database), ADMIN, task.id) == task
+    with database.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        assert compare_metadata(context, t.metadata) == []
 
 
 @pytest.mark.parametrize(
