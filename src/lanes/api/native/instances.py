@@ -8,6 +8,7 @@ from fastapi import APIRouter, Body, Query, Response
 
 from lanes.api.deps import ActorDep, JsonBody, ServicesDep
 from lanes.api.native.params import IdPath, Limit, NodeIdPath, Offset, TextQuery, UserQuery
+from lanes.api.native.responses import json_of
 from lanes.api.native.schemas import (
     ActivityOut,
     InstanceOut,
@@ -39,7 +40,7 @@ router = APIRouter(tags=["instances"], dependencies=[JsonBody])
         "tasks the start opened."
     ),
 )
-def start_instance(body: StartIn, svc: ServicesDep, actor: ActorDep) -> dict[str, Any]:
+def start_instance(body: StartIn, svc: ServicesDep, actor: ActorDep) -> Response:
     started = instances.start_instance(
         svc,
         actor,
@@ -48,7 +49,7 @@ def start_instance(body: StartIn, svc: ServicesDep, actor: ActorDep) -> dict[str
         variables=body.variables,
         business_key=body.business_key,
     )
-    return flat(started.instance, tasks=started.tasks)
+    return json_of(flat(started.instance, tasks=started.tasks), status_code=201)
 
 
 @router.get(

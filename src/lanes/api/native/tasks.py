@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Response
 
 from lanes.api.deps import ActorDep, JsonBody, ServicesDep
@@ -18,6 +16,7 @@ from lanes.api.native.params import (
     TimeQuery,
     UserQuery,
 )
+from lanes.api.native.responses import json_of
 from lanes.api.native.schemas import (
     AssignIn,
     CcIn,
@@ -145,10 +144,10 @@ def unclaim(task_id: IdPath, svc: ServicesDep, actor: ActorDep) -> TaskView:
 )
 def complete(
     task_id: IdPath, svc: ServicesDep, actor: ActorDep, body: CompleteIn | None = None
-) -> dict[str, Any]:
+) -> Response:
     body = body or CompleteIn()
     done = tasks.complete(svc, actor, task_id, body.variables, body.comment, body.outcome)
-    return flat(done.task, next_tasks=done.next_tasks)
+    return json_of(flat(done.task, next_tasks=done.next_tasks))
 
 
 @router.post(
