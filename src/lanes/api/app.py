@@ -59,8 +59,8 @@ def _dialects() -> list[tuple[str, APIRouter]]:
 def _threads(settings: Settings, services: Services) -> int:
     """How many requests run at once in this process's thread pool. On SQLite commands
     queue for the one write lock anyway, and every thread beyond the cores only competes
-    for the interpreter lock with the thread holding it: a completion took 20% longer
-    with anyio's 40 threads than with 2 (docs/decisions.md). PostgreSQL waits on the
+    for the interpreter lock with the thread holding it: completions over HTTP ran 10-20%
+    slower on anyio's 40 threads than on 2 (docs/decisions.md). PostgreSQL waits on the
     network, where more threads help."""
     if settings.threads is not None:
         return max(1, settings.threads)
