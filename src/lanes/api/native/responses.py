@@ -1,4 +1,5 @@
-"""The answers of the busiest routes, serialised straight from the services' views.
+"""The answers of the busiest routes (start, complete, the to-do list), serialised
+straight from the services' views.
 
 FastAPI validates what a route returns against its response model before serialising
 it, and turns dataclasses into dicts on the way (a deep copy). For a completion, that

@@ -69,11 +69,11 @@ def todo(
     limit: Limit = 20,
     sort: TaskSort = "created",
     order: Order = "desc",
-) -> Page[TaskView]:
+) -> Response:
     where = TaskFilter(
         process_key, process_instance_id, business_key, name, node_id, created_after, created_before
     )
-    return tasks.todo(
+    page = tasks.todo(
         svc,
         actor,
         user_id=user_id,
@@ -83,6 +83,7 @@ def todo(
         sort=sort,
         descending=order == "desc",
     )
+    return json_of(page)
 
 
 @router.get(

@@ -7,8 +7,8 @@ import json
 from datetime import UTC, datetime
 
 from lanes.api.native.responses import json_of
-from lanes.api.native.schemas import CompletedOut, StartedOut, flat
-from lanes.services.views import InstanceView, TaskView
+from lanes.api.native.schemas import CompletedOut, StartedOut, TaskPage, flat
+from lanes.services.views import InstanceView, Page, TaskView
 
 NOW = datetime(2026, 11, 29, 22, 57, 50, 461512, tzinfo=UTC)
 
@@ -38,3 +38,9 @@ def test_a_start_serialises_as_its_response_model_would() -> None:
     response = json_of(value, status_code=201)
     assert response.status_code == 201
     assert json.loads(response.body) == StartedOut.model_validate(value).model_dump(mode="json")
+
+
+def test_a_to_do_page_serialises_as_its_response_model_would() -> None:
+    page = Page([task(1), task(2)], 4000, 20, 2)
+    response = json_of(page)
+    assert json.loads(response.body) == TaskPage.model_validate(page).model_dump(mode="json")
