@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 
 from lanes.api.activiti import render
+from lanes.api.activiti.drawing import draw
 from lanes.api.activiti.errors import ERROR_RESPONSES, ActivitiRoute
 from lanes.api.activiti.params import (
     IdPath,
@@ -97,10 +98,10 @@ def suspend(procInstId: IdPath, svc: ServicesDep, actor: ActorDep) -> Any:
     summary="获取流程图 (the case's diagram: active, completed, flows taken)",
     **_NO_NULLS,
 )
-def diagram(
+async def diagram(
     procInstId: IdPath, svc: ServicesDep, actor: ActorDep, image_format: ImageFormat = "svg"
 ) -> Any:
-    drawn = diagrams.instance_diagram(svc, actor, int(procInstId), image_format)
+    drawn = await draw(diagrams.instance_diagram, svc, actor, int(procInstId), image_format)
     return render.one(render.diagram(drawn, highlights=True))
 
 

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from lanes.api.activiti import render
+from lanes.api.activiti.drawing import draw
 from lanes.api.activiti.errors import ERROR_RESPONSES, ActivitiRoute
 from lanes.api.activiti.params import IdPath, ImageFormat, PageNo, PageSize
 from lanes.api.activiti.schemas import (
@@ -180,8 +181,8 @@ def nodes(
     summary="获取流程图 (the definition's diagram)",
     **_NO_NULLS,
 )
-def diagram(
+async def diagram(
     procDefId: IdPath, svc: ServicesDep, actor: ActorDep, image_format: ImageFormat = "svg"
 ) -> Any:
-    drawn = diagrams.definition_diagram(svc, actor, int(procDefId), image_format)
+    drawn = await draw(diagrams.definition_diagram, svc, actor, int(procDefId), image_format)
     return render.one(render.diagram(drawn, highlights=False))
