@@ -42,4 +42,5 @@ def views_of(conn: Any, rows: Sequence[Any]) -> list[TaskView]:
 
 def views_by_ids(conn: Any, task_ids: Sequence[int]) -> list[TaskView]:
     """The tasks with these ids, oldest first."""
-    return views_of(conn, repo.tasks_by_ids(conn, task_ids)) if task_ids else []
+    found = repo.tasks_with_candidates(conn, task_ids) if task_ids else []
+    return [task_view(row, (users, groups)) for row, users, groups in found]

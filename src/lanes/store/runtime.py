@@ -329,8 +329,17 @@ _CANDIDATES_OF_ONE = Prepared(
 # statement stays prepared (unused slots hold 0, which no row has: ids start at 1)
 _SLOTS = 4
 _SLOT_BINDS: list[Any] = [bindparam(f"b_{i}") for i in range(_SLOTS)]
-_TASKS_IN_SLOTS = Prepared(
-    select(t.task).where(t.task.c.id.in_(_SLOT_BINDS)).order_by(t.task.c.created_at, t.task.c.id)
+# the tasks and their candidates in one statement: a row per candidate (or one with no
+# candidate), in the order the candidates' key gives
+_TASKS_WITH_CANDIDATES_IN_SLOTS = Prepared(
+    select(
+        t.task,
+        t.task_candidate.c.kind.label("candidate_kind"),
+        t.task_candidate.c.name.label("candidate_name"),
+    )
+    .select_from(t.task.outerjoin(t.task_candidate, t.task_candidate.c.task_id == t.task.c.id))
+    .where(t.task.c.id.in_(_SLOT_BINDS))
+    .order_by(t.task.c.created_at, t.task.c.id, t.task_candidate.c.kind, t.task_candidate.c.name)
 )
 _CANDIDATES_IN_SLOTS = Prepared(
     select(t.task_candidate.c.task_id, t.task_candidate.c.kind, t.task_candidate.c.name).where(
@@ -355,14 +364,23 @@ def get_task(conn: Connection, task_id: int) -> Any:
     return _TASK.first(conn, {"b_id": task_id})
 
 
-def tasks_by_ids(conn: Connection, task_ids: Sequence[int]) -> list[Any]:
-    """The tasks with these ids, oldest first (ids that match no task are skipped)."""
-    rows: list[Any] = []
+def tasks_with_candidates(
+    conn: Connection, task_ids: Sequence[int]
+) -> list[tuple[Any, list[str], list[str]]]:
+    """The tasks with these ids, oldest first, each with its candidate users and groups,
+    read in one statement per four tasks."""
+    found: dict[int, tuple[Any, list[str], list[str]]] = {}
     for chunk in _slotted(task_ids):
-        rows.extend(_TASKS_IN_SLOTS.all(conn, chunk))
+        for row in _TASKS_WITH_CANDIDATES_IN_SLOTS.all(conn, chunk):
+            entry = found.get(row.id)
+            if entry is None:
+                entry = found[row.id] = (row, [], [])
+            if row.candidate_kind is not None:
+                entry[1 if row.candidate_kind == "user" else 2].append(row.candidate_name)
+    tasks = list(found.values())
     if len(task_ids) > _SLOTS:
-        rows.sort(key=lambda r: (r.created_at, r.id))
-    return rows
+        tasks.sort(key=lambda entry: (entry[0].created_at, entry[0].id))
+    return tasks
 
 
 def _slotted(ids: Sequence[int]) -> Iterator[dict[str, int]]:
