@@ -1,9 +1,12 @@
 """Refuse request bodies over a size limit with 413, before they cost memory.
 
-A declared `Content-Length` over the limit is refused without reading a byte. A body
-sent without one (chunked) is counted as it arrives: the read that crosses the limit
-raises `BodyTooLarge`, an HTTPException, so whichever layer is reading (FastAPI's body
-parsing, a multipart parser, a route) lets it through to the error handlers. Pure ASGI.
+A declared `Content-Length` over the limit is refused at the first read, without taking
+a byte of it. A body sent without one (chunked) is counted as it arrives, and the read
+that crosses the limit is refused. Either way the read raises `BodyTooLarge`, an
+HTTPException, so whichever layer is reading (FastAPI's body parsing, a multipart parser,
+a route) lets it through to the error handlers, and each dialect answers 413 in its own
+envelope. A route that never reads the body is not refused: the body costs it nothing.
+Pure ASGI.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ __all__ = ["BodySizeLimit", "BodyTooLarge"]
 class BodyTooLarge(HTTPException):
     def __init__(self, max_bytes: int) -> None:
         super().__init__(status_code=413, detail=_too_large(max_bytes))
+        self.details = {"max_bytes": max_bytes}  # for the envelopes that carry details
 
 
 class BodySizeLimit:
@@ -31,14 +35,14 @@ class BodySizeLimit:
             await self.app(scope, receive, send)
             return
         declared = _content_length(scope)
-        if declared is not None and declared > self.max_bytes:
-            await self._refuse(scope, receive, send)
-            return
+        too_large = declared is not None and declared > self.max_bytes
         received = 0
         started = False
 
         async def counting_receive() -> Message:
             nonlocal received
+            if too_large:  # refused at the first read, before a byte of it is taken
+                raise BodyTooLarge(self.max_bytes)
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))

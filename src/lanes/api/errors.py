@@ -162,7 +162,8 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
         message = f"{request.method} is not allowed on {request.url.path}"
     else:
         message = str(exc.detail)
-    return error_response(status, code, message, headers=exc.headers)
+    details = getattr(exc, "details", None)  # what lanes' own HTTPExceptions add
+    return error_response(status, code, message, details, headers=exc.headers)
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:

@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from tests.e2e.api.activiti.helpers import Act
+from lanes.api.app import MAX_BODY_BYTES
+from tests.e2e.api.activiti.helpers import Act, error
 from tests.e2e.support import one_task
 
 POSTS = [
@@ -95,3 +96,11 @@ def test_unknown_paths_and_wrong_methods_answer_in_the_dialects_envelope(act: Ac
     assert listing.status_code == 405 and listing.headers["Allow"] == "POST"
     native = act.client.get("/api/v1/nothing-here", headers=act.admin)
     assert set(native.json()) == {"error"}
+
+
+def test_a_body_over_the_limit_is_413_in_the_dialects_envelope(act: Act) -> None:
+    big = b" " * (MAX_BODY_BYTES + 1)
+    response = act.client.post(
+        "/activity-task", headers={**act.admin, "Content-Type": "application/json"}, content=big
+    )
+    error(response, 413, "error.payload-too-large")

@@ -240,8 +240,8 @@ def test_schema_violations_are_422_naming_each_field(api: Api) -> None:
 
 def test_a_body_over_the_limit_is_413_before_it_is_read(api: Api) -> None:
     big = b" " * (MAX_BODY_BYTES + 1)
-    for path in ("/deployments", "/users"):
-        response = api.post(path, {**api.admin, "Content-Type": "application/json"}, content=big)
+    for path, media in (("/deployments", "application/xml"), ("/users", "application/json")):
+        response = api.post(path, {**api.admin, "Content-Type": media}, content=big)
         assert response.status_code == 413, path
         error = error_of(response)
         assert error["code"] == "too_large"
