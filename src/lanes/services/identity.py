@@ -242,13 +242,11 @@ def authenticate(
     HTTP Basic gives a user id and, as the password, one of that user's tokens. Exactly
     one of the two must be given.
     """
-    remembered = remembered_actor(
-        svc, bearer=bearer, basic_user=basic_user, basic_password=basic_password
-    )
-    if remembered is not None:
-        return remembered
     token, claimed_user = _credential(bearer, basic_user, basic_password)
     digest = store.token_hash(token)
+    remembered = svc.tokens.get(digest)
+    if remembered is not None:
+        return _claimed(remembered, claimed_user)
     with svc.db.read() as conn:
         owner = store.user_for_token_hash(conn, digest)
     if owner is None:

@@ -12,13 +12,12 @@ from dataclasses import asdict
 from typing import Any
 
 from lanes.engine import commands as cmd
-from lanes.engine import events as ev
 from lanes.services import forms, oplog
 from lanes.services.actor import Actor
 from lanes.services.context import Services
 from lanes.services.errors import Conflict, Forbidden, Invalid, NotFound
 from lanes.services.instances import may_see, visible_tasks
-from lanes.services.runtime import Ran, Session
+from lanes.services.runtime import Session
 from lanes.services.task_rows import views_by_ids, views_of
 from lanes.services.views import CommentView, Completed, Page, TaskFilter, TaskView
 from lanes.store import identity as identity_store
@@ -152,7 +151,7 @@ def _act(
     target_node: str | None = None,
     answer: list[TaskView] | None = None,
     opened: list[TaskView] | None = None,
-) -> Ran | None:
+) -> None:
     """Lock the task's instance, check, run the engine command, log it: one transaction.
 
     `allow_ended` is for moves on a finished task (withdraw); `command` may return None
@@ -182,7 +181,8 @@ def _act(
         if validate is not None:  # input checks come after who-may and in-what-state
             validate(conn, row)
         engine_command = command(row)
-        ran = session.execute(row, engine_command) if engine_command is not None else None
+        if engine_command is not None:
+            session.execute(row, engine_command)
         if isinstance(engine_command, _MOVES_THAT_END_A_TASK):
             repo.set_task_ended_by(conn, task_id, actor.user_id)  # the engine names nobody
         if after is not None:
@@ -206,7 +206,6 @@ def _act(
             if opened is not None:
                 others_views = [v for v in views if v.id != task_id]
                 opened.extend(visible_tasks(conn, actor, others_views, row.id))
-        return ran
 
 
 def _ended_how(row: Any) -> str:
@@ -485,7 +484,8 @@ def withdraw(
         if also is not None:
             also(conn, a, row)
 
-    ran = _act(
+    opened: list[TaskView] = []
+    _act(
         svc,
         actor,
         task_id,
@@ -493,8 +493,9 @@ def withdraw(
         check,
         lambda row: cmd.Withdraw(str(task_id), None if actor.admin else actor.user_id),
         allow_ended=True,
+        opened=opened,
     )
-    return _created_tasks(svc, ran)
+    return opened
 
 
 def return_to(
@@ -506,7 +507,8 @@ def return_to(
         if comment:
             _comment(svc, conn, actor, task_id, row.id, comment, "return")
 
-    ran = _act(
+    opened: list[TaskView] = []
+    _act(
         svc,
         actor,
         task_id,
@@ -516,8 +518,9 @@ def return_to(
         details={"to": target_node},
         after=after,
         target_node=target_node,
+        opened=opened,
     )
-    return _created_tasks(svc, ran)
+    return opened
 
 
 def reject(svc: Services, actor: Actor, task_id: int, comment: str | None = None) -> None:
@@ -541,7 +544,8 @@ def reject(svc: Services, actor: Actor, task_id: int, comment: str | None = None
 
 def jump(svc: Services, actor: Actor, task_id: int, target_node: str) -> list[TaskView]:
     """Move the task's token to any node (跳转, admins)."""
-    ran = _act(
+    opened: list[TaskView] = []
+    _act(
         svc,
         actor,
         task_id,
@@ -550,14 +554,16 @@ def jump(svc: Services, actor: Actor, task_id: int, target_node: str) -> list[Ta
         lambda row: cmd.Jump(str(task_id), target_node, actor.user_id),
         details={"to": target_node},
         target_node=target_node,
+        opened=opened,
     )
-    return _created_tasks(svc, ran)
+    return opened
 
 
 def add_signer(svc: Services, actor: Actor, task_id: int, user_id: str) -> list[TaskView]:
     """One more instance of a running multi-instance task for `user_id` (加签)."""
     _check_user_id(user_id, "user_id")
-    ran = _act(
+    opened: list[TaskView] = []
+    _act(
         svc,
         actor,
         task_id,
@@ -565,8 +571,9 @@ def add_signer(svc: Services, actor: Actor, task_id: int, user_id: str) -> list[
         _worker,
         lambda row: cmd.AddInstance(str(task_id), {}, user_id),
         details={"user": user_id},
+        opened=opened,
     )
-    return _created_tasks(svc, ran)
+    return opened
 
 
 def remove_signer(svc: Services, actor: Actor, task_id: int) -> None:
@@ -661,17 +668,6 @@ def _comment(
         },
     )
     return comment_id
-
-
-def _created_tasks(svc: Services, ran: Ran | None) -> list[TaskView]:
-    if ran is None:
-        return []
-    ids = [int(e.task_id) for e in ran.events if isinstance(e, ev.TaskCreated)]
-    if not ids:
-        return []
-    with svc.db.read() as conn:
-        rows = [r for r in (repo.get_task(conn, i) for i in ids) if r is not None]
-        return views_of(conn, rows)
 
 
 def _check_user_id(value: str, field: str) -> None:

@@ -21,6 +21,7 @@ from lanes.store import tables as t
 
 ID_BLOCK = 10_000
 ID_HEADROOM = 2_000  # ids a single write transaction may take without reserving
+_COUNTER = "lanes_counter"  # a connection's statement counter, in its record's info
 
 
 class Database:
@@ -64,7 +65,7 @@ class Database:
         self.statements += 1
 
     def _lend_counter(self, _dbapi_connection: Any, record: Any) -> None:
-        record.info["lanes_counter"] = self._count
+        record.info[_COUNTER] = self._count
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
@@ -174,6 +175,14 @@ class Database:
         self.engine.dispose()
 
 
+def count_statement(conn: Connection) -> None:
+    """Count a statement sent to the driver directly, past SQLAlchemy's events (the
+    benchmarks report statements per command)."""
+    counter = conn.info.get(_COUNTER)
+    if counter is not None:
+        counter()
+
+
 def _json_text(value: Any) -> str:
     return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
 
@@ -224,7 +233,5 @@ def _configure_sqlite(engine: Engine, synchronous: str) -> None:
     def _on_begin(conn: Connection) -> None:
         # on the driver's connection: SQLAlchemy's own statement path costs more than BEGIN
         mode = conn.get_execution_options().get("lanes_begin", "DEFERRED")
-        counter = conn.info.get("lanes_counter")
-        if counter is not None:
-            counter()
+        count_statement(conn)
         conn.connection.driver_connection.execute(f"BEGIN {mode}")  # type: ignore[union-attr]

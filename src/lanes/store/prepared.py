@@ -22,6 +22,8 @@ from sqlalchemy import Connection, DateTime, Insert
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql.expression import Executable
 
+from lanes.store.db import count_statement
+
 Processor = Callable[[Any], Any]
 
 
@@ -170,7 +172,5 @@ def _row(plan: _Plan, raw: Sequence[Any]) -> Any:
 
 
 def _cursor(conn: Connection) -> Any:
-    counter = conn.info.get("lanes_counter")
-    if counter is not None:
-        counter()
+    count_statement(conn)
     return conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
