@@ -6,6 +6,7 @@ silenced (the project installs httpx); tests import it from this module.
 
 from __future__ import annotations
 
+import json
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
@@ -106,6 +107,22 @@ class Api:
 
     def deploy_leave(self) -> dict[str, Any]:
         return self.deploy((SAMPLES / "leave.bpmn").read_bytes(), "leave.bpmn")
+
+    def save_node_rights(self, form: str, node: str, permission: dict[str, Any]) -> None:
+        """The field rights of `form` at `node` of the flow with the same key, set by the
+        admin through the IBPS savePermission endpoint."""
+        response = self.client.post(
+            "/ibps/platform/v3/form/rights/savePermission",
+            headers={"X-Authorization-access_token": token_of(self.admin)},
+            json={
+                "formKey": form,
+                "flowKey": form,
+                "nodeId": node,
+                "rightsScope": "node",
+                "permission": json.dumps(permission),
+            },
+        )
+        assert response.status_code == 200, response.text
 
     def start(self, key: str, headers: Headers, **body: Any) -> dict[str, Any]:
         response = self.post("/process-instances", headers, json={"process_key": key, **body})

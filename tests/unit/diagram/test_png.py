@@ -30,27 +30,29 @@ def test_without_cairosvg_png_is_unavailable_with_install_advice(
         svg_to_png(render_svg(model(CHAIN)))
 
 
+def blank_svg(width: int, height: int) -> str:
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}"><rect x="0" y="0" width="{width}" '
+        f'height="{height}" fill="#ffffff"/></svg>'
+    )
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    """(width, height) from the IHDR chunk, which follows the signature."""
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+
+
 def test_a_very_wide_diagram_is_scaled_down_in_png() -> None:
     pytest.importorskip("cairosvg")
-    svg = (
-        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 20000 100" width="20000" '
-        'height="100"><rect x="0" y="0" width="20000" height="100" fill="#ffffff"/></svg>'
-    )
-    png = svg_to_png(svg)
-    width = int.from_bytes(png[16:20], "big")  # the IHDR chunk follows the signature
+    png = svg_to_png(blank_svg(20000, 100))
 
     assert png.startswith(PNG_SIGNATURE)
-    assert width == 8000
+    assert png_size(png)[0] == 8000
 
 
 def test_a_large_square_diagram_is_scaled_down_to_the_pixel_budget() -> None:
     pytest.importorskip("cairosvg")
-    svg = (
-        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 7000 7000" width="7000" '
-        'height="7000"><rect x="0" y="0" width="7000" height="7000" fill="#ffffff"/></svg>'
-    )
-    png = svg_to_png(svg)
-    width = int.from_bytes(png[16:20], "big")
-    height = int.from_bytes(png[20:24], "big")
+    png = svg_to_png(blank_svg(7000, 7000))
 
-    assert width == height == 4000  # 16 million pixels, not 49
+    assert png_size(png) == (4000, 4000)  # 16 million pixels, not 49

@@ -3,10 +3,8 @@
 
 from __future__ import annotations
 
-import json
-
 from tests.e2e.api.native.test_forms import expense  # noqa: F401 - the fixture
-from tests.e2e.support import Api, Headers, token_of
+from tests.e2e.support import Api, Headers
 
 
 def test_completing_against_the_rights_is_400_and_applies_nothing(
@@ -42,18 +40,7 @@ def test_reading_a_completion_leaves_out_what_the_readers_rights_hide(
     ann, instance_id = expense
     only_ann = [{"type": "employee", "rightsId": "ann", "rightsName": ""}]
     permission = {"field": [{"name": "verdict", "read": only_ann, "edit": only_ann}]}
-    response = api.client.post(
-        "/ibps/platform/v3/form/rights/savePermission",
-        headers={"X-Authorization-access_token": token_of(api.admin)},
-        json={
-            "formKey": "expense",
-            "flowKey": "expense",
-            "nodeId": "approve",
-            "rightsScope": "node",
-            "permission": json.dumps(permission),
-        },
-    )
-    assert response.status_code == 200, response.text
+    api.save_node_rights("expense", "approve", permission)
     api.complete(api.open_task(instance_id, "submit")["id"], ann, variables={"amount": 3})
     approve = api.open_task(instance_id, "approve")["id"]
     api.complete(approve, ann, variables={"verdict": "fine", "note": "ok"})

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.support import Api, Headers, bpmn, error_of, token_of
+from tests.e2e.support import Api, Headers, bpmn, error_of
 
 FORM: dict[str, Any] = {
     "name": "Expense",
@@ -106,18 +106,7 @@ def expense(api: Api) -> tuple[Headers, int]:
         ],
         "subfield": [{"name": "what", "code": "items", "edit": NONE}],
     }
-    response = api.client.post(
-        "/ibps/platform/v3/form/rights/savePermission",
-        headers={"X-Authorization-access_token": token_of(api.admin)},
-        json={
-            "formKey": "expense",
-            "flowKey": "expense",
-            "nodeId": "submit",
-            "rightsScope": "node",
-            "permission": json.dumps(permission),
-        },
-    )
-    assert response.status_code == 200, response.text
+    api.save_node_rights("expense", "submit", permission)
     api.deploy(EXPENSE)
     ann = api.user("ann")
     variables = {"purpose": "travel", "verdict": "secret", "items": [{"what": "train"}]}
