@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from lanes.api.app import MAX_BODY_BYTES
 from tests.e2e.support import ADMIN_TOKEN, Api
 
 from .seed import ANSWERS, REQUESTS
@@ -380,3 +381,15 @@ def test_the_native_api_keeps_its_own_error_format(ibps: Api) -> None:
     assert set(response.json()) == {"error"}
     response = ibps.get("/tasks", {"Authorization": "Bearer wrong"})
     assert response.status_code == 401 and set(response.json()) == {"error"}
+
+
+def test_a_body_over_the_limit_is_413_in_the_ibps_envelope(api: Api) -> None:
+    big = b" " * (MAX_BODY_BYTES + 1)
+    response = api.client.post(
+        PLATFORM + "getPermission",
+        content=big,
+        headers={**ADMIN, "Content-Type": "application/json"},
+    )
+    assert response.status_code == 413, response.text
+    answer = response.json()
+    assert set(answer) == ENVELOPE and answer["state"] == 413 and answer["message"]
