@@ -195,9 +195,7 @@ def serve(
     workers: Annotated[int | None, typer.Option(help="server processes [default: 1]")] = None,
     threads: Annotated[
         int | None,
-        typer.Option(
-            min=1, help="request threads per process [default: the cores on SQLite, else 40]"
-        ),
+        typer.Option(min=1, help="request threads per process [default: 1 on SQLite, else 40]"),
     ] = None,
     no_jobs: Annotated[bool, typer.Option("--no-jobs", help="run no job executor")] = False,
     demo: Annotated[

@@ -19,8 +19,8 @@ class Settings:
     jobs: bool = True
     sqlite_synchronous: Synchronous = "NORMAL"
     job_poll_seconds: float = 1.0
-    # threads that run requests in a server process; None: as many as cores on SQLite
-    # (one writer at a time), anyio's 40 on PostgreSQL
+    # threads that run requests in a server process; None: one on SQLite (one writer at
+    # a time), anyio's 40 on PostgreSQL
     threads: int | None = None
 
     @classmethod

@@ -8,15 +8,15 @@ base path. The only place in `lanes.api` that touches the store: `Database` and
 
 from __future__ import annotations
 
-import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from anyio import to_thread
 from fastapi import APIRouter, FastAPI
 
 from lanes import __version__
-from lanes.api import activiti, cosminexus, errors, ibps, native
+from lanes.api import activiti, cosminexus, deps, errors, ibps, native
 from lanes.api.body_limit import BodySizeLimit
 from lanes.config import Settings
 from lanes.jobs import JobExecutor
@@ -57,22 +57,17 @@ def _dialects() -> list[tuple[str, APIRouter]]:
 
 
 def _threads(settings: Settings, services: Services) -> int:
-    """How many requests run at once in this process's thread pool. On SQLite commands
-    queue for the one write lock anyway, and every thread beyond the cores only competes
-    for the interpreter lock with the thread holding it: completions over HTTP ran 10-20%
-    slower on anyio's 40 threads than on 2 (docs/decisions.md). PostgreSQL waits on the
-    network, where more threads help."""
+    """How many requests run at once in this process's thread pool. On SQLite one: the
+    commands queue for the one write lock anyway, and the process runs Python on one
+    core at a time, so a second request thread only hands the interpreter lock back and
+    forth with the first (completions over HTTP ran about 10% faster on one thread than
+    on two, and 10-20% slower on anyio's 40; docs/decisions.md). More processes
+    (`--workers`) use more cores. PostgreSQL waits on the network, where threads help."""
     if settings.threads is not None:
         return max(1, settings.threads)
     if services.db.is_sqlite:
-        return max(2, _cores())
+        return 1
     return 40
-
-
-def _cores() -> int:
-    if hasattr(os, "sched_getaffinity"):  # the cores this process may run on
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
 
 
 def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
@@ -128,4 +123,20 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.add_middleware(BodySizeLimit, max_bytes=MAX_BODY_BYTES)
     for prefix, router in _dialects():
         app.include_router(router, prefix=prefix)
+    _document_security(app)
     return app
+
+
+def _document_security(app: FastAPI) -> None:
+    """Every operation in the OpenAPI document takes a token (`get_actor` reads the
+    headers itself, so FastAPI cannot see the schemes): list them once for all."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        schema = build()
+        if "security" not in schema:
+            schema.setdefault("components", {})["securitySchemes"] = deps.SECURITY_SCHEMES
+            schema["security"] = [{name: []} for name in deps.SECURITY_SCHEMES]
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
