@@ -43,7 +43,8 @@ ServicesDep = Annotated[Services, Depends(get_services)]
 
 # The three ways to send a token, as OpenAPI documents them (`app.py` lists them for every
 # operation). `get_actor` reads the headers itself: one dependency instead of three
-# security dependencies costs a request noticeably less of FastAPI's dependency solving.
+# security dependencies saves a completion about 30 µs of FastAPI's dependency solving
+# (bench/http_layer.py: 256-260 µs against 286-306).
 SECURITY_SCHEMES: dict[str, dict[str, str]] = {
     "HTTPBearer": {
         "type": "http",
