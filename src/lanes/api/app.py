@@ -13,11 +13,12 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from anyio import to_thread
-from fastapi import APIRouter, FastAPI
+from fastapi import FastAPI
 
 from lanes import __version__
 from lanes.api import activiti, cosminexus, deps, errors, ibps, native
 from lanes.api.body_limit import BodySizeLimit
+from lanes.api.prefix_router import PrefixRouter
 from lanes.config import Settings
 from lanes.jobs import JobExecutor
 from lanes.services import identity
@@ -41,7 +42,7 @@ Every error is JSON: `{"error": {"code", "message", "details"}}`.
 """
 
 
-def _dialects() -> list[tuple[str, APIRouter]]:
+def _dialects() -> list[tuple[str, PrefixRouter]]:
     """Each API dialect's router and the base path it is mounted on.
 
     The activiti (`/activity-task`, `/models`, `/todo-task`: prefix ""), cosminexus
@@ -122,6 +123,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     errors.install(app)
     app.add_middleware(BodySizeLimit, max_bytes=MAX_BODY_BYTES)
     for prefix, router in _dialects():
+        # each dialect turns away paths outside its roots at once (api/prefix_router.py)
+        assert all(root.startswith(prefix) for root in router.roots), router.roots
         app.include_router(router, prefix=prefix)
     _document_security(app)
     return app

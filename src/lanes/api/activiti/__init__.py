@@ -7,14 +7,16 @@ Routers parse, call services and render; errors take this dialect's envelope
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-
 from lanes.api.activiti import instances, models, tasks
 from lanes.api.activiti.fallback import fallback_router
+from lanes.api.prefix_router import PrefixRouter
 
 __all__ = ["router"]
 
-router = APIRouter()
+# mounted at the root (app.py): its paths are the controllers' own
+router = PrefixRouter(
+    roots=tuple(r.prefix for r in (instances.router, models.router, tasks.router))
+)
 router.include_router(instances.router)
 router.include_router(models.router)
 router.include_router(tasks.router)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 
 from lanes.api.activiti import render
 from lanes.api.activiti.drawing import draw
@@ -30,6 +30,7 @@ from lanes.api.activiti.schemas import (
     RevocationDTO,
 )
 from lanes.api.deps import ActorDep, JsonBody, ServicesDep
+from lanes.api.prefix_router import PrefixRouter
 from lanes.services import (
     assignments,
     diagrams,
@@ -39,7 +40,8 @@ from lanes.services import (
     withdrawals,
 )
 
-router = APIRouter(
+router = PrefixRouter(
+    roots=("/activity-task",),  # at the server root: a path elsewhere is turned away at once
     prefix="/activity-task",
     tags=["activity-controller"],
     route_class=ActivitiRoute,

@@ -7,7 +7,7 @@ import base64
 import binascii
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
@@ -27,10 +27,12 @@ from lanes.api.activiti.schemas import (
 )
 from lanes.api.deps import ActorDep, ServicesDep, is_json
 from lanes.api.errors import ApiError
+from lanes.api.prefix_router import PrefixRouter
 from lanes.services import deployments, diagrams, navigation
 from lanes.services.errors import Invalid
 
-router = APIRouter(
+router = PrefixRouter(
+    roots=("/models",),  # at the server root: a path elsewhere is turned away at once
     prefix="/models",
     tags=["model-controller"],
     route_class=ActivitiRoute,

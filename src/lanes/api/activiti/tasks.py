@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 
 from lanes.api.activiti import render
 from lanes.api.activiti.errors import ERROR_RESPONSES, ActivitiRoute
@@ -26,10 +26,12 @@ from lanes.api.activiti.schemas import (
     TodoTaskSearchDTO,
 )
 from lanes.api.deps import ActorDep, JsonBody, ServicesDep
+from lanes.api.prefix_router import PrefixRouter
 from lanes.services import assignments, batches, history, navigation, tasks
 from lanes.services.views import TaskFilter
 
-router = APIRouter(
+router = PrefixRouter(
+    roots=("/todo-task",),  # at the server root: a path elsewhere is turned away at once
     prefix="/todo-task",
     tags=["task-controller"],
     route_class=ActivitiRoute,

@@ -16,7 +16,7 @@ from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from fastapi.routing import APIRoute
@@ -25,6 +25,7 @@ from starlette.exceptions import HTTPException
 from lanes.api.cosminexus import codec, schemas
 from lanes.api.deps import ActorDep, ServicesDep
 from lanes.api.errors import WWW_AUTHENTICATE, ApiError
+from lanes.api.prefix_router import PrefixRouter
 from lanes.services import instances, work_items
 from lanes.services.errors import Conflict, Invalid, NotFound, ServiceError
 from lanes.services.query_filter import (
@@ -83,7 +84,8 @@ def _error(request: Request, exc: Exception) -> Response:
     return codec.render_error(fmt, status, code, message, headers)
 
 
-router = APIRouter(route_class=CosminexusRoute, tags=["cosminexus"])
+# mounted at /csciwws/v1 (app.py)
+router = PrefixRouter(roots=("/csciwws/v1/",), route_class=CosminexusRoute, tags=["cosminexus"])
 
 
 @dataclass(frozen=True, slots=True)

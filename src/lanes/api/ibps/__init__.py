@@ -7,13 +7,12 @@ envelopes (`envelope.py`); the native API's error format is not touched.
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-
 from lanes.api.ibps import rights
 from lanes.api.ibps.envelope import IbpsRoute
+from lanes.api.prefix_router import PrefixRouter
 
 __all__ = ["router"]
 
-router = APIRouter(route_class=IbpsRoute)
+router = PrefixRouter(roots=("/ibps/",), route_class=IbpsRoute)  # mounted at /ibps (app.py)
 router.include_router(rights.router, prefix="/platform/v3/form/rights")
 router.include_router(rights.router, prefix="/business/v3/form/rights", include_in_schema=False)
