@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
+from functools import cache
 from typing import Any
 
 import orjson
@@ -181,6 +182,25 @@ def count_statement(conn: Connection) -> None:
     counter = conn.info.get(_COUNTER)
     if counter is not None:
         counter()
+
+
+@cache
+def _can_pipeline() -> bool:
+    """Whether psycopg's libpq can pipeline (libpq 14 and newer; the binary wheel's can)."""
+    import psycopg  # only where PostgreSQL is used
+
+    return bool(psycopg.Pipeline.is_supported())
+
+
+def pipelined(conn: Connection) -> AbstractContextManager[Any]:
+    """On PostgreSQL, statements sent in this block go out without waiting for each
+    other's answers (psycopg's pipeline mode): a command's writes cost one round trip,
+    not one each. An error surfaces when the block ends, and fails the transaction as
+    it would have anyway. Elsewhere, nothing changes."""
+    if conn.dialect.name != "postgresql" or not _can_pipeline():
+        return nullcontext()
+    driver: Any = conn.connection.driver_connection
+    return driver.pipeline()  # type: ignore[no-any-return]
 
 
 def _json_text(value: Any) -> str:

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Connection, func, inspect, select, text
 
 from lanes.store import tables as t
-from lanes.store.db import ID_BLOCK, Database
+from lanes.store.db import ID_BLOCK, Database, pipelined
 from lanes.store.migrate import upgrade
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -206,3 +206,26 @@ def test_a_transaction_inside_another_gets_a_connection_of_its_own(database: Dat
     with database.read() as outer, database.read() as inner:
         assert driver(inner) is not driver(outer)
         assert inner.execute(select(func.count()).select_from(t.id_block)).scalar_one() >= 0
+
+
+def test_pipelined_writes_all_land(database: Database) -> None:
+    with database.write() as conn, pipelined(conn):
+        for n in range(5):
+            insert_user(conn, f"p{n}")
+    assert count_users(database) == 5
+
+
+def test_a_failing_statement_in_a_pipelined_block_fails_the_whole_transaction(
+    database: Database,
+) -> None:
+    """On PostgreSQL the duplicate key is reported only when the block ends; either way
+    the write raises and nothing of it is kept."""
+    refused = pytest.raises(Exception, match=r"(?i)unique|duplicate")
+    with refused, database.write() as conn, pipelined(conn):
+        insert_user(conn, "first")
+        insert_user(conn, "first")
+        insert_user(conn, "after")
+    assert count_users(database) == 0
+    with database.write() as conn:  # the connection is usable again
+        insert_user(conn, "next")
+    assert count_users(database) == 1
