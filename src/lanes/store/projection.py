@@ -85,193 +85,195 @@ def project(
     None of these statements needs an answer before the next: on PostgreSQL they go out
     in one round trip (`pipelined`)."""
     with pipelined(conn):
-        _project(conn, info, events, next_id, flows_taken, now)
-
-
-def _project(
-    conn: Connection,
-    info: InstanceInfo,
-    events: list[ev.Event],
-    next_id: Callable[[], int],
-    flows_taken: set[str],
-    now: datetime,
-) -> None:
-    activities: dict[tuple[str, str], dict[str, Any]] = {}
-    left: list[tuple[str, str, datetime, bool]] = []
-    tasks: list[dict[str, Any]] = []
-    candidates: list[dict[str, Any]] = []
-    ended_tasks: list[ev.TaskEnded] = []
-    for event in events:
-        match event:
-            case ev.ActivityEntered():
-                activities[(event.execution_id, event.node_id)] = {
-                    "id": next_id(),
-                    "instance_id": info.id,
-                    "execution_id": event.execution_id,
-                    "node_id": event.node_id,
-                    "kind": event.kind,
-                    "name": event.name[:255] if event.name else None,
-                    "started_at": _at(event.at),
-                    "ended_at": None,
-                    "canceled": False,
-                }
-            case ev.ActivityLeft():
-                row = activities.get((event.execution_id, event.node_id))
-                if row is not None and row["ended_at"] is None:
-                    row["ended_at"] = _at(event.at)
-                    row["canceled"] = event.canceled
-                else:
-                    left.append((event.execution_id, event.node_id, _at(event.at), event.canceled))
-            case ev.FlowTaken():
-                flows_taken.add(event.flow_id)
-            case ev.TaskCreated():
-                task_id = int(event.task_id)
-                tasks.append(
-                    {
-                        "id": task_id,
-                        "instance_id": info.id,
-                        "definition_id": info.definition_id,
-                        "process_key": info.process_key,
-                        "business_key": info.business_key,
-                        "execution_id": event.execution_id,
-                        "node_id": event.node_id,
-                        "name": event.name[:255] if event.name else None,
-                        "assignee": _bounded(event.assignee),
-                        "owner": _bounded(event.owner),
-                        "delegation": None,
-                        "form_key": event.form_key,
-                        "priority": event.priority,
-                        "due_at": from_iso(event.due) if event.due else None,
-                        "created_at": _at(event.at),
-                    }
-                )
-                offered = event.assignee is None
-                created = tasks[-1]["created_at"]
-                candidates.extend(
-                    {
-                        "task_id": task_id,
-                        "kind": kind,
-                        "name": _bounded(name),
-                        "offered": offered,
-                        "created_at": created,
-                    }
-                    for kind, names in (
-                        ("user", event.candidate_users),
-                        ("group", event.candidate_groups),
-                    )
-                    for name in dict.fromkeys(names)
-                )
-            case ev.TaskUpdated():
-                _flush_tasks(conn, tasks, candidates)
-                changes = _task_changes(event)
-                if changes:
-                    conn.execute(update(t.task).where(t.task.c.id == int(event.task_id)), changes)
-                if "assignee" in changes:
-                    _SET_OFFERED.execute(
-                        conn,
-                        {"b_task": int(event.task_id), "b_offered": changes["assignee"] is None},
-                    )
-            case ev.TaskEnded():
-                ended_tasks.append(event)
-            case ev.JobScheduled():
-                _flush_tasks(conn, tasks, candidates)
-                conn.execute(
-                    delete(t.job).where(
-                        and_(t.job.c.instance_id == info.id, t.job.c.engine_job_id == event.job_id)
-                    )
-                )
-                conn.execute(
-                    insert(t.job),
-                    {
+        activities: dict[tuple[str, str], dict[str, Any]] = {}
+        left: list[tuple[str, str, datetime, bool]] = []
+        tasks: list[dict[str, Any]] = []
+        candidates: list[dict[str, Any]] = []
+        ended_tasks: list[ev.TaskEnded] = []
+        for event in events:
+            match event:
+                case ev.ActivityEntered():
+                    activities[(event.execution_id, event.node_id)] = {
                         "id": next_id(),
                         "instance_id": info.id,
-                        "definition_id": info.definition_id,
-                        "engine_job_id": event.job_id,
+                        "execution_id": event.execution_id,
+                        "node_id": event.node_id,
                         "kind": event.kind,
-                        "node_id": event.node_id,
-                        "due_at": from_iso(event.due),
-                        "retries": 3,
-                    },
-                )
-            case ev.JobCancelled():
-                conn.execute(
-                    delete(t.job).where(
-                        and_(t.job.c.instance_id == info.id, t.job.c.engine_job_id == event.job_id)
+                        "name": event.name[:255] if event.name else None,
+                        "started_at": _at(event.at),
+                        "ended_at": None,
+                        "canceled": False,
+                    }
+                case ev.ActivityLeft():
+                    row = activities.get((event.execution_id, event.node_id))
+                    if row is not None and row["ended_at"] is None:
+                        row["ended_at"] = _at(event.at)
+                        row["canceled"] = event.canceled
+                    else:
+                        left.append(
+                            (event.execution_id, event.node_id, _at(event.at), event.canceled)
+                        )
+                case ev.FlowTaken():
+                    flows_taken.add(event.flow_id)
+                case ev.TaskCreated():
+                    task_id = int(event.task_id)
+                    tasks.append(
+                        {
+                            "id": task_id,
+                            "instance_id": info.id,
+                            "definition_id": info.definition_id,
+                            "process_key": info.process_key,
+                            "business_key": info.business_key,
+                            "execution_id": event.execution_id,
+                            "node_id": event.node_id,
+                            "name": event.name[:255] if event.name else None,
+                            "assignee": _bounded(event.assignee),
+                            "owner": _bounded(event.owner),
+                            "delegation": None,
+                            "form_key": event.form_key,
+                            "priority": event.priority,
+                            "due_at": from_iso(event.due) if event.due else None,
+                            "created_at": _at(event.at),
+                        }
                     )
-                )
-            case ev.SubscriptionOpened():
-                conn.execute(
-                    insert(t.subscription),
-                    {
-                        "id": f"{info.id}:{event.subscription_id}",
-                        "instance_id": info.id,
-                        "kind": event.kind,
-                        "name": event.name,
-                        "node_id": event.node_id,
-                        "business_key": info.business_key,
-                    },
-                )
-            case ev.SubscriptionClosed():
-                conn.execute(
-                    delete(t.subscription).where(
-                        t.subscription.c.id == f"{info.id}:{event.subscription_id}"
+                    offered = event.assignee is None
+                    created = tasks[-1]["created_at"]
+                    candidates.extend(
+                        {
+                            "task_id": task_id,
+                            "kind": kind,
+                            "name": _bounded(name),
+                            "offered": offered,
+                            "created_at": created,
+                        }
+                        for kind, names in (
+                            ("user", event.candidate_users),
+                            ("group", event.candidate_groups),
+                        )
+                        for name in dict.fromkeys(names)
                     )
-                )
-            case ev.ExternalTaskCreated():
-                conn.execute(
-                    insert(t.external_task),
-                    {
-                        "id": int(event.external_task_id),
-                        "instance_id": info.id,
-                        "engine_id": event.external_task_id,
-                        "topic": event.topic,
-                        "node_id": event.node_id,
-                        "created_at": _at(event.at),
-                    },
-                )
-            case ev.ExternalTaskEnded():
-                conn.execute(
-                    delete(t.external_task).where(
-                        t.external_task.c.id == int(event.external_task_id)
+                case ev.TaskUpdated():
+                    _flush_tasks(conn, tasks, candidates)
+                    changes = _task_changes(event)
+                    if changes:
+                        conn.execute(
+                            update(t.task).where(t.task.c.id == int(event.task_id)), changes
+                        )
+                    if "assignee" in changes:
+                        _SET_OFFERED.execute(
+                            conn,
+                            {
+                                "b_task": int(event.task_id),
+                                "b_offered": changes["assignee"] is None,
+                            },
+                        )
+                case ev.TaskEnded():
+                    ended_tasks.append(event)
+                case ev.JobScheduled():
+                    _flush_tasks(conn, tasks, candidates)
+                    conn.execute(
+                        delete(t.job).where(
+                            and_(
+                                t.job.c.instance_id == info.id,
+                                t.job.c.engine_job_id == event.job_id,
+                            )
+                        )
                     )
-                )
-            case ev.Incident():
-                conn.execute(
-                    insert(t.incident),
+                    conn.execute(
+                        insert(t.job),
+                        {
+                            "id": next_id(),
+                            "instance_id": info.id,
+                            "definition_id": info.definition_id,
+                            "engine_job_id": event.job_id,
+                            "kind": event.kind,
+                            "node_id": event.node_id,
+                            "due_at": from_iso(event.due),
+                            "retries": 3,
+                        },
+                    )
+                case ev.JobCancelled():
+                    conn.execute(
+                        delete(t.job).where(
+                            and_(
+                                t.job.c.instance_id == info.id,
+                                t.job.c.engine_job_id == event.job_id,
+                            )
+                        )
+                    )
+                case ev.SubscriptionOpened():
+                    conn.execute(
+                        insert(t.subscription),
+                        {
+                            "id": f"{info.id}:{event.subscription_id}",
+                            "instance_id": info.id,
+                            "kind": event.kind,
+                            "name": event.name,
+                            "node_id": event.node_id,
+                            "business_key": info.business_key,
+                        },
+                    )
+                case ev.SubscriptionClosed():
+                    conn.execute(
+                        delete(t.subscription).where(
+                            t.subscription.c.id == f"{info.id}:{event.subscription_id}"
+                        )
+                    )
+                case ev.ExternalTaskCreated():
+                    conn.execute(
+                        insert(t.external_task),
+                        {
+                            "id": int(event.external_task_id),
+                            "instance_id": info.id,
+                            "engine_id": event.external_task_id,
+                            "topic": event.topic,
+                            "node_id": event.node_id,
+                            "created_at": _at(event.at),
+                        },
+                    )
+                case ev.ExternalTaskEnded():
+                    conn.execute(
+                        delete(t.external_task).where(
+                            t.external_task.c.id == int(event.external_task_id)
+                        )
+                    )
+                case ev.Incident():
+                    conn.execute(
+                        insert(t.incident),
+                        {
+                            "id": int(event.incident_id),
+                            "instance_id": info.id,
+                            "engine_id": event.incident_id,
+                            "node_id": event.node_id,
+                            "kind": "engine",
+                            "message": event.message,
+                            "created_at": _at(event.at),
+                        },
+                    )
+                case ev.IncidentResolved():
+                    conn.execute(
+                        update(t.incident).where(t.incident.c.id == int(event.incident_id)),
+                        {"resolved_at": now},
+                    )
+        _flush_tasks(conn, tasks, candidates)
+        if ended_tasks:
+            _end_tasks(conn, ended_tasks)
+        if activities:
+            _INSERT_ACTIVITY.execute(conn, list(activities.values()))
+        if left:
+            _ACTIVITY_LEFT.execute(
+                conn,
+                [
                     {
-                        "id": int(event.incident_id),
-                        "instance_id": info.id,
-                        "engine_id": event.incident_id,
-                        "node_id": event.node_id,
-                        "kind": "engine",
-                        "message": event.message,
-                        "created_at": _at(event.at),
-                    },
-                )
-            case ev.IncidentResolved():
-                conn.execute(
-                    update(t.incident).where(t.incident.c.id == int(event.incident_id)),
-                    {"resolved_at": now},
-                )
-    _flush_tasks(conn, tasks, candidates)
-    if ended_tasks:
-        _end_tasks(conn, ended_tasks)
-    if activities:
-        _INSERT_ACTIVITY.execute(conn, list(activities.values()))
-    if left:
-        _ACTIVITY_LEFT.execute(
-            conn,
-            [
-                {
-                    "b_instance": info.id,
-                    "b_execution": execution_id,
-                    "b_node": node_id,
-                    "b_ended_at": at,
-                    "b_canceled": canceled,
-                }
-                for execution_id, node_id, at, canceled in left
-            ],
-        )
+                        "b_instance": info.id,
+                        "b_execution": execution_id,
+                        "b_node": node_id,
+                        "b_ended_at": at,
+                        "b_canceled": canceled,
+                    }
+                    for execution_id, node_id, at, canceled in left
+                ],
+            )
 
 
 def _flush_tasks(
