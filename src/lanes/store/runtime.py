@@ -473,9 +473,16 @@ def todo_tasks(
     both = union_all(assigned, offered).subquery("todo")
     column = both.c[TASK_SORTS.get(sort, t.task.c.created_at).name]
     order = [column.desc(), both.c.id.desc()] if descending else [column.asc(), both.c.id.asc()]
-    total = conn.execute(select(func.count()).select_from(both)).scalar_one()
-    rows = conn.execute(select(both).order_by(*order).offset(offset).limit(limit)).all()
-    return list(rows), int(total)
+    # the union is sorted whole for the page anyway: the count comes with it
+    page = conn.execute(
+        select(both, func.count().over().label("todo_total"))
+        .order_by(*order)
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    if not page:  # past the end (or nothing at all): the count alone
+        return [], int(conn.execute(select(func.count()).select_from(both)).scalar_one())
+    return list(page), int(page[0].todo_total)
 
 
 def _todo_by_creation(
@@ -486,9 +493,9 @@ def _todo_by_creation(
     offset: int,
     limit: int,
 ) -> tuple[list[Row[Any]], int]:
-    """The plain to-do list, newest or oldest first: counted and paged on two indexes
-    alone (open tasks by assignee; candidate rows by name with `offered` and the
-    creation time), then only the page's task rows are read."""
+    """The plain to-do list, newest or oldest first: counted and paged in one query on
+    two indexes alone (open tasks by assignee; candidate rows by name with `offered` and
+    the creation time), then only the page's task rows are read."""
     assigned = select(t.task.c.id, t.task.c.created_at).where(
         and_(t.task.c.assignee == user_id, t.task.c.ended_at.is_(None))
     )
@@ -504,13 +511,14 @@ def _todo_by_creation(
     both = union_all(assigned, offered).subquery("todo")
     id_column, created = both.c[0], both.c[1]
     order = [created.desc(), id_column.desc()] if descending else [created, id_column]
-    total = conn.execute(select(func.count()).select_from(both)).scalar_one()
-    page = conn.execute(select(id_column).order_by(*order).offset(offset).limit(limit)).scalars()
-    ids = list(page)
-    if not ids:
-        return [], int(total)
+    # the page and the count in one pass: sorting for the page reads every entry anyway
+    counted = select(id_column, func.count().over()).order_by(*order).offset(offset).limit(limit)
+    page = conn.execute(counted).all()
+    if not page:  # past the end (or nothing at all): the count alone
+        return [], int(conn.execute(select(func.count()).select_from(both)).scalar_one())
+    ids = [row[0] for row in page]
     rows = {row.id: row for row in conn.execute(select(t.task).where(t.task.c.id.in_(ids)))}
-    return [rows[i] for i in ids if i in rows], int(total)
+    return [rows[i] for i in ids if i in rows], int(page[0][1])
 
 
 def done_tasks(

@@ -225,6 +225,11 @@ def test_todo_paging_edges(spread: tuple[Services, list[int]]) -> None:
     assert (after_exact.items, after_exact.total) == ([], 5)
     beyond = tasks.todo(timed, ANN, offset=100, limit=1000)
     assert (beyond.items, beyond.total) == ([], 5)
+    # sorted otherwise than by creation: the other query, counted the same way
+    sorted_last = tasks.todo(timed, ANN, offset=4, limit=2, sort="priority")
+    assert (len(sorted_last.items), sorted_last.total) == (1, 5)
+    sorted_beyond = tasks.todo(timed, ANN, offset=100, limit=5, sort="priority")
+    assert (sorted_beyond.items, sorted_beyond.total) == ([], 5)
 
 
 @pytest.mark.parametrize(
