@@ -50,7 +50,7 @@ def _dialects() -> list[tuple[str, PrefixRouter]]:
     packages `lanes.api.<dialect>`; dialects never import each other.
     """
     return [
-        ("/api/v1", native.router),
+        (native.MOUNT, native.router),
         ("/csciwws/v1", cosminexus.router),
         ("/ibps", ibps.router),
         ("", activiti.router),

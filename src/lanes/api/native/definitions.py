@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from fastapi import Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 
 from lanes.api.deps import ActorDep, JsonBody, ServicesDep
 from lanes.api.errors import ApiError
 from lanes.api.native.params import IdPath, Limit, NameQuery, Offset, TextQuery
+from lanes.api.native.paths import family_router
 from lanes.api.native.schemas import (
     DefinitionOut,
     DefinitionPage,
@@ -18,7 +19,7 @@ from lanes.api.native.schemas import (
 from lanes.services import deployments
 from lanes.services.views import DefinitionView, DeploymentView, Page
 
-router = APIRouter(tags=["definitions"])
+router = family_router("deployments", "process-definitions", tags=["definitions"])
 
 _XML_TYPES = ("application/xml", "text/xml")
 _DEPLOY_BODY = {

@@ -10,17 +10,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Response
+from fastapi import Path, Response
 from pydantic import AfterValidator, Field, StringConstraints
 
 from lanes.api.deps import ActorDep, JsonBody, ServicesDep
 from lanes.api.native.params import IdPath
+from lanes.api.native.paths import family_router
 from lanes.api.native.schemas import Body, Name, Out
 from lanes.api.values import plain_text
 from lanes.services import forms
 from lanes.services.forms import FormView, TaskFormView
 
-router = APIRouter(tags=["forms"], dependencies=[JsonBody])
+router = family_router("forms", "tasks", tags=["forms"], dependencies=[JsonBody])
 
 FormKeyPath = Annotated[
     str,

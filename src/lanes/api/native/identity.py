@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-
 from lanes.api.deps import ActorDep, JsonBody, ServicesDep
 from lanes.api.native.params import UserIdPath
+from lanes.api.native.paths import family_router
 from lanes.api.native.schemas import GroupIn, GroupOut, TokenOut, UserIn, UserOut, UserPatch
 from lanes.services import identity
 from lanes.services.identity import KEEP, GroupView, UserView
 
-router = APIRouter(tags=["identity"], dependencies=[JsonBody])
+router = family_router("users", "groups", tags=["identity"], dependencies=[JsonBody])
 
 
 @router.post("/users", status_code=201, response_model=UserOut, summary="Create a user (admins)")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Query, Response
+from fastapi import Body, Query, Response
 
 from lanes.api.deps import ActorDep, JsonBody, ServicesDep
 from lanes.api.native.params import IdPath, Limit, NodeIdPath, Offset, TextQuery, UserQuery
+from lanes.api.native.paths import family_router
 from lanes.api.native.responses import json_of
 from lanes.api.native.schemas import (
     ActivityOut,
@@ -26,7 +27,9 @@ from lanes.api.native.schemas import (
 from lanes.services import instances, tasks
 from lanes.services.views import ActivityView, InstanceView, Page, TaskView
 
-router = APIRouter(tags=["instances"], dependencies=[JsonBody])
+router = family_router(
+    "process-instances", "messages", "signals", tags=["instances"], dependencies=[JsonBody]
+)
 
 
 @router.post(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from fastapi import Response
 
 from lanes.api.deps import ActorDep, JsonBody, ServicesDep
 from lanes.api.native.params import (
@@ -16,6 +16,7 @@ from lanes.api.native.params import (
     TimeQuery,
     UserQuery,
 )
+from lanes.api.native.paths import family_router
 from lanes.api.native.responses import json_of
 from lanes.api.native.schemas import (
     AssignIn,
@@ -39,7 +40,7 @@ from lanes.api.native.schemas import (
 from lanes.services import tasks
 from lanes.services.views import CommentView, Page, TaskFilter, TaskView
 
-router = APIRouter(prefix="/tasks", tags=["tasks"], dependencies=[JsonBody])
+router = family_router("tasks", prefix="/tasks", tags=["tasks"], dependencies=[JsonBody])
 
 _MOVED = "The tasks the move opened."
 
