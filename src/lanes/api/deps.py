@@ -68,7 +68,7 @@ SECURITY_SCHEMES: dict[str, dict[str, str]] = {
 async def get_actor(request: Request) -> Actor:
     """The caller, from whichever credential the request carries: a token seen in the
     last few seconds is answered here, any other is read in the thread pool."""
-    services = cast(Services, request.app.state.services)
+    services = await get_services(request)
     headers = request.headers
     token, basic_user, basic_password = _authorization(headers.get("authorization"))
     access_token = headers.get("x-authorization-access_token")

@@ -473,16 +473,7 @@ def todo_tasks(
     both = union_all(assigned, offered).subquery("todo")
     column = both.c[TASK_SORTS.get(sort, t.task.c.created_at).name]
     order = [column.desc(), both.c.id.desc()] if descending else [column.asc(), both.c.id.asc()]
-    # the union is sorted whole for the page anyway: the count comes with it
-    page = conn.execute(
-        select(both, func.count().over().label("todo_total"))
-        .order_by(*order)
-        .offset(offset)
-        .limit(limit)
-    ).all()
-    if not page:  # past the end (or nothing at all): the count alone
-        return [], int(conn.execute(select(func.count()).select_from(both)).scalar_one())
-    return list(page), int(page[0].todo_total)
+    return _counted_page(conn, both, list(both.c), order, offset, limit)
 
 
 def _todo_by_creation(
@@ -511,14 +502,36 @@ def _todo_by_creation(
     both = union_all(assigned, offered).subquery("todo")
     id_column, created = both.c[0], both.c[1]
     order = [created.desc(), id_column.desc()] if descending else [created, id_column]
-    # the page and the count in one pass: sorting for the page reads every entry anyway
-    counted = select(id_column, func.count().over()).order_by(*order).offset(offset).limit(limit)
-    page = conn.execute(counted).all()
-    if not page:  # past the end (or nothing at all): the count alone
-        return [], int(conn.execute(select(func.count()).select_from(both)).scalar_one())
+    page, total = _counted_page(conn, both, [id_column], order, offset, limit)
+    if not page:
+        return [], total
     ids = [row[0] for row in page]
     rows = {row.id: row for row in conn.execute(select(t.task).where(t.task.c.id.in_(ids)))}
-    return [rows[i] for i in ids if i in rows], int(page[0][1])
+    return [rows[i] for i in ids if i in rows], total
+
+
+def _counted_page(
+    conn: Connection,
+    both: Any,
+    columns: list[Any],
+    order: list[Any],
+    offset: int,
+    limit: int,
+) -> tuple[list[Row[Any]], int]:
+    """A page of the to-do union and the size of the whole, in one query: the union is
+    sorted whole for the page anyway (`count(*) OVER ()`). Past the end (or for an empty
+    list) no row carries the count, so it is asked for alone."""
+    page: list[Row[Any]] = [
+        *conn.execute(
+            select(*columns, func.count().over().label("todo_total"))
+            .order_by(*order)
+            .offset(offset)
+            .limit(limit)
+        )
+    ]
+    if not page:
+        return [], int(conn.execute(select(func.count()).select_from(both)).scalar_one())
+    return page, int(page[0].todo_total)
 
 
 def done_tasks(

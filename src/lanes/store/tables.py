@@ -205,13 +205,7 @@ task = Table(
     Column("end_reason", String(255)),  # completed | cancelled | withdrawn | returned | ...
     Column("outcome", String(64)),
     Index("ix_task_instance", "instance_id"),
-    Index(
-        "ix_task_open_assignee",
-        "assignee",
-        "created_at",
-        postgresql_where=text("ended_at IS NULL"),
-        sqlite_where=text("ended_at IS NULL"),
-    ),
+    Index("ix_task_open_assignee", "assignee", "created_at", **_where("ended_at IS NULL")),
     Index("ix_task_done_by", "ended_by", "ended_at", **_where("ended_by IS NOT NULL")),
 )
 

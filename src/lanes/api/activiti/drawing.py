@@ -1,8 +1,8 @@
 """Diagrams are drawn on threads of their own, two at a time.
 
 Rendering a large model, and a PNG above all, takes tens to hundreds of milliseconds of
-CPU. On the request thread pool (as many threads as cores on SQLite) a few such requests
-would hold every thread and stall the commands; here they wait for each other instead.
+CPU. On the request thread pool (one thread on SQLite) such a request would hold the
+commands behind it; here diagrams wait for each other instead.
 """
 
 from __future__ import annotations
